@@ -1,0 +1,72 @@
+//! What an expression sees when it is evaluated: the state's input, the context object
+//! (`$$`) and the workflow variables (`$name`).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::path::{Path, PathError, Root};
+
+/// The part of the evaluation environment that the engine owns.
+///
+/// The context object is built lazily by the implementation (most states never read it), and
+/// randomness comes from here so that runs are reproducible in tests.
+pub trait Scope {
+    /// The context object (`$$`): `Execution`, `State`, `StateMachine`, `Task`, `Map`.
+    fn context(&self) -> &Value;
+    /// A workflow variable by name (without the `$`), if it is bound.
+    fn variable(&self, name: &str) -> Option<&Value>;
+    /// A uniformly distributed random `u64` (for `States.MathRandom`, `States.UUID`).
+    fn random_u64(&mut self) -> u64;
+}
+
+/// An input value together with the scope it is evaluated in.
+pub struct Env<'a> {
+    pub input: &'a Value,
+    pub scope: &'a mut dyn Scope,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(input: &'a Value, scope: &'a mut dyn Scope) -> Self {
+        Env { input, scope }
+    }
+
+    /// Evaluates `path` against the value its root names (input, `$$` or a variable).
+    pub fn select(&self, path: &Path) -> Result<Cow<'_, Value>, PathError> {
+        match path.root() {
+            Root::Input => path.select(self.input),
+            Root::Context => path.select(self.scope.context()),
+            Root::Variable(name) => match self.scope.variable(name) {
+                Some(v) => path.select(v),
+                None => Err(PathError::UndefinedVariable {
+                    name: name.to_string(),
+                }),
+            },
+        }
+    }
+}
+
+/// A fixed scope for tests and for evaluating expressions outside an execution.
+#[derive(Debug, Default, Clone)]
+pub struct StaticScope {
+    pub context: Value,
+    pub variables: serde_json::Map<String, Value>,
+    pub seed: u64,
+}
+
+impl Scope for StaticScope {
+    fn context(&self) -> &Value {
+        &self.context
+    }
+    fn variable(&self, name: &str) -> Option<&Value> {
+        self.variables.get(name)
+    }
+    fn random_u64(&mut self) -> u64 {
+        // splitmix64: good enough for tests, deterministic for a given seed.
+        self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}

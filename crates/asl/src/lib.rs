@@ -1,0 +1,20 @@
+//! Amazon States Language: everything about a definition that needs no I/O.
+//!
+//! - [`path`]: JSONPath as Step Functions evaluates it (reference paths and full paths).
+//! - [`intrinsics`]: the `States.*` intrinsic functions, parsed once and evaluated on demand.
+//! - [`choice`]: Choice rules (comparison operators, `And`/`Or`/`Not`).
+//! - [`env`]: what an expression can see at run time (state input, context object, variables).
+//! - [`error`]: definition diagnostics and run-time `States.*` errors.
+//!
+//! Nothing in this crate touches the clock, the disk, the network or a thread; callers inject
+//! what they need (randomness, the current time) through [`env::Scope`].
+
+pub mod choice;
+pub mod env;
+pub mod error;
+pub mod intrinsics;
+pub mod path;
+
+pub use env::{Env, Scope};
+pub use error::{Diagnostic, StatesError};
+pub use path::{Path, PathError, Root};
