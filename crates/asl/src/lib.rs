@@ -18,3 +18,8 @@ pub mod path;
 pub use env::{Env, Scope};
 pub use error::{Diagnostic, StatesError};
 pub use path::{Path, PathError, Root};
+pub mod definition;
+pub mod template;
+pub mod timestamp;
+
+pub use definition::StateMachine;
