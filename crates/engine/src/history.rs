@@ -1,0 +1,265 @@
+//! The execution history: AWS's event types, ids and `previousEventId` links.
+//!
+//! Events hold values, not text; they are turned into AWS's JSON shape only when asked
+//! ([`HistoryEvent::to_json`]), so an execution that nobody inspects pays nothing for it.
+
+use serde_json::{Map, Value, json};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEvent {
+    pub id: u64,
+    pub previous_event_id: u64,
+    pub timestamp_ms: i64,
+    pub kind: EventKind,
+}
+
+/// How task and Lambda events name what ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskResource {
+    /// `lambda`, `states`, … (the service of an `arn:aws:states:::service:action` resource).
+    pub resource_type: String,
+    /// The action (`invoke`), or the whole ARN for Lambda function ARNs.
+    pub resource: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    ExecutionStarted { input: Value, role_arn: String },
+    ExecutionSucceeded { output: Value },
+    ExecutionFailed { error: Option<String>, cause: Option<String> },
+    ExecutionTimedOut { error: Option<String>, cause: Option<String> },
+    ExecutionAborted { error: Option<String>, cause: Option<String> },
+    /// `<Type>StateEntered`
+    StateEntered { state_type: &'static str, name: String, input: Value },
+    /// `<Type>StateExited`
+    StateExited { state_type: &'static str, name: String, output: Value },
+    ParallelStateStarted,
+    ParallelStateSucceeded,
+    ParallelStateFailed,
+    ParallelStateAborted,
+    MapStateStarted { length: usize },
+    MapStateSucceeded,
+    MapStateFailed,
+    MapStateAborted,
+    MapIterationStarted { index: usize, name: String },
+    MapIterationSucceeded { index: usize, name: String },
+    MapIterationFailed { index: usize, name: String },
+    MapIterationAborted { index: usize, name: String },
+    MapRunStarted { map_run_arn: String },
+    MapRunSucceeded,
+    MapRunFailed { error: Option<String>, cause: Option<String> },
+    WaitStateAborted,
+    TaskScheduled { res: TaskResource, region: String, parameters: Value, timeout: Option<u64>, heartbeat: Option<u64> },
+    TaskStarted { res: TaskResource },
+    TaskSucceeded { res: TaskResource, output: Value },
+    TaskFailed { res: TaskResource, error: Option<String>, cause: Option<String> },
+    TaskTimedOut { res: TaskResource, error: Option<String>, cause: Option<String> },
+    LambdaFunctionScheduled { resource: String, input: Value, timeout: Option<u64> },
+    LambdaFunctionStarted,
+    LambdaFunctionSucceeded { output: Value },
+    LambdaFunctionFailed { error: Option<String>, cause: Option<String> },
+    LambdaFunctionTimedOut { error: Option<String>, cause: Option<String> },
+    /// A run-time evaluation error (States.Runtime / States.QueryEvaluationError) in JSONata.
+    EvaluationFailed { state: String, error: String, cause: String, location: Option<String> },
+}
+
+impl HistoryEvent {
+    /// AWS's event type name (`PassStateEntered`, `MapIterationStarted`, …).
+    pub fn type_name(&self) -> String {
+        use EventKind::*;
+        let fixed = match &self.kind {
+            StateEntered { state_type, .. } => return format!("{state_type}StateEntered"),
+            StateExited { state_type, .. } => return format!("{state_type}StateExited"),
+            ExecutionStarted { .. } => "ExecutionStarted",
+            ExecutionSucceeded { .. } => "ExecutionSucceeded",
+            ExecutionFailed { .. } => "ExecutionFailed",
+            ExecutionTimedOut { .. } => "ExecutionTimedOut",
+            ExecutionAborted { .. } => "ExecutionAborted",
+            ParallelStateStarted => "ParallelStateStarted",
+            ParallelStateSucceeded => "ParallelStateSucceeded",
+            ParallelStateFailed => "ParallelStateFailed",
+            ParallelStateAborted => "ParallelStateAborted",
+            MapStateStarted { .. } => "MapStateStarted",
+            MapStateSucceeded => "MapStateSucceeded",
+            MapStateFailed => "MapStateFailed",
+            MapStateAborted => "MapStateAborted",
+            MapIterationStarted { .. } => "MapIterationStarted",
+            MapIterationSucceeded { .. } => "MapIterationSucceeded",
+            MapIterationFailed { .. } => "MapIterationFailed",
+            MapIterationAborted { .. } => "MapIterationAborted",
+            MapRunStarted { .. } => "MapRunStarted",
+            MapRunSucceeded => "MapRunSucceeded",
+            MapRunFailed { .. } => "MapRunFailed",
+            WaitStateAborted => "WaitStateAborted",
+            TaskScheduled { .. } => "TaskScheduled",
+            TaskStarted { .. } => "TaskStarted",
+            TaskSucceeded { .. } => "TaskSucceeded",
+            TaskFailed { .. } => "TaskFailed",
+            TaskTimedOut { .. } => "TaskTimedOut",
+            LambdaFunctionScheduled { .. } => "LambdaFunctionScheduled",
+            LambdaFunctionStarted => "LambdaFunctionStarted",
+            LambdaFunctionSucceeded { .. } => "LambdaFunctionSucceeded",
+            LambdaFunctionFailed { .. } => "LambdaFunctionFailed",
+            LambdaFunctionTimedOut { .. } => "LambdaFunctionTimedOut",
+            EvaluationFailed { .. } => "EvaluationFailed",
+        };
+        fixed.to_string()
+    }
+
+    /// The event in AWS's `GetExecutionHistory` shape, without the timestamp. With
+    /// `data_as_text` the `input`/`output`/`parameters` fields are JSON text, as the API sends
+    /// them; otherwise they stay values (the shape of the conformance corpus).
+    pub fn to_json(&self, data_as_text: bool) -> Value {
+        use EventKind::*;
+        let data = |v: &Value| -> Value {
+            if data_as_text { Value::String(serde_json::to_string(v).unwrap_or_default()) } else { v.clone() }
+        };
+        let not_truncated = || json!({"truncated": false});
+        let err = |m: &mut Map<String, Value>, error: &Option<String>, cause: &Option<String>| {
+            if let Some(c) = cause {
+                m.insert("cause".into(), Value::String(c.clone()));
+            }
+            if let Some(e) = error {
+                m.insert("error".into(), Value::String(e.clone()));
+            }
+        };
+        let mut details = Map::new();
+        let key = match &self.kind {
+            ExecutionStarted { input, role_arn } => {
+                details.insert("input".into(), data(input));
+                details.insert("inputDetails".into(), not_truncated());
+                details.insert("roleArn".into(), Value::String(role_arn.clone()));
+                Some("executionStartedEventDetails")
+            }
+            ExecutionSucceeded { output } => {
+                details.insert("output".into(), data(output));
+                details.insert("outputDetails".into(), not_truncated());
+                Some("executionSucceededEventDetails")
+            }
+            ExecutionFailed { error, cause } => {
+                err(&mut details, error, cause);
+                Some("executionFailedEventDetails")
+            }
+            ExecutionTimedOut { error, cause } => {
+                err(&mut details, error, cause);
+                Some("executionTimedOutEventDetails")
+            }
+            ExecutionAborted { error, cause } => {
+                err(&mut details, error, cause);
+                Some("executionAbortedEventDetails")
+            }
+            StateEntered { name, input, .. } => {
+                details.insert("input".into(), data(input));
+                details.insert("inputDetails".into(), not_truncated());
+                details.insert("name".into(), Value::String(name.clone()));
+                Some("stateEnteredEventDetails")
+            }
+            StateExited { name, output, .. } => {
+                details.insert("name".into(), Value::String(name.clone()));
+                details.insert("output".into(), data(output));
+                details.insert("outputDetails".into(), not_truncated());
+                Some("stateExitedEventDetails")
+            }
+            MapStateStarted { length } => {
+                details.insert("length".into(), json!(length));
+                Some("mapStateStartedEventDetails")
+            }
+            MapIterationStarted { index, name } => iteration(&mut details, *index, name, "mapIterationStartedEventDetails"),
+            MapIterationSucceeded { index, name } => iteration(&mut details, *index, name, "mapIterationSucceededEventDetails"),
+            MapIterationFailed { index, name } => iteration(&mut details, *index, name, "mapIterationFailedEventDetails"),
+            MapIterationAborted { index, name } => iteration(&mut details, *index, name, "mapIterationAbortedEventDetails"),
+            MapRunStarted { map_run_arn } => {
+                details.insert("mapRunArn".into(), Value::String(map_run_arn.clone()));
+                Some("mapRunStartedEventDetails")
+            }
+            MapRunFailed { error, cause } => {
+                err(&mut details, error, cause);
+                Some("mapRunFailedEventDetails")
+            }
+            TaskScheduled { res, region, parameters, timeout, heartbeat } => {
+                details.insert("resourceType".into(), Value::String(res.resource_type.clone()));
+                details.insert("resource".into(), Value::String(res.resource.clone()));
+                details.insert("region".into(), Value::String(region.clone()));
+                details.insert("parameters".into(), Value::String(serde_json::to_string(parameters).unwrap_or_default()));
+                if let Some(t) = timeout {
+                    details.insert("timeoutInSeconds".into(), json!(t));
+                }
+                if let Some(h) = heartbeat {
+                    details.insert("heartbeatInSeconds".into(), json!(h));
+                }
+                Some("taskScheduledEventDetails")
+            }
+            TaskStarted { res } => {
+                task_res(&mut details, res);
+                Some("taskStartedEventDetails")
+            }
+            TaskSucceeded { res, output } => {
+                task_res(&mut details, res);
+                details.insert("output".into(), data(output));
+                details.insert("outputDetails".into(), not_truncated());
+                Some("taskSucceededEventDetails")
+            }
+            TaskFailed { res, error, cause } => {
+                task_res(&mut details, res);
+                err(&mut details, error, cause);
+                Some("taskFailedEventDetails")
+            }
+            TaskTimedOut { res, error, cause } => {
+                task_res(&mut details, res);
+                err(&mut details, error, cause);
+                Some("taskTimedOutEventDetails")
+            }
+            LambdaFunctionScheduled { resource, input, timeout } => {
+                details.insert("resource".into(), Value::String(resource.clone()));
+                details.insert("input".into(), data(input));
+                details.insert("inputDetails".into(), not_truncated());
+                if let Some(t) = timeout {
+                    details.insert("timeoutInSeconds".into(), json!(t));
+                }
+                Some("lambdaFunctionScheduledEventDetails")
+            }
+            LambdaFunctionSucceeded { output } => {
+                details.insert("output".into(), data(output));
+                details.insert("outputDetails".into(), not_truncated());
+                Some("lambdaFunctionSucceededEventDetails")
+            }
+            LambdaFunctionFailed { error, cause } => {
+                err(&mut details, error, cause);
+                Some("lambdaFunctionFailedEventDetails")
+            }
+            LambdaFunctionTimedOut { error, cause } => {
+                err(&mut details, error, cause);
+                Some("lambdaFunctionTimedOutEventDetails")
+            }
+            EvaluationFailed { state, error, cause, location } => {
+                details.insert("cause".into(), Value::String(cause.clone()));
+                details.insert("error".into(), Value::String(error.clone()));
+                if let Some(l) = location {
+                    details.insert("location".into(), Value::String(l.clone()));
+                }
+                details.insert("state".into(), Value::String(state.clone()));
+                Some("evaluationFailedEventDetails")
+            }
+            _ => None,
+        };
+        let mut out = Map::new();
+        out.insert("type".into(), Value::String(self.type_name()));
+        out.insert("id".into(), json!(self.id));
+        out.insert("previousEventId".into(), json!(self.previous_event_id));
+        if let Some(k) = key {
+            out.insert(k.into(), Value::Object(details));
+        }
+        Value::Object(out)
+    }
+}
+
+fn iteration(details: &mut Map<String, Value>, index: usize, name: &str, key: &'static str) -> Option<&'static str> {
+    details.insert("index".into(), json!(index));
+    details.insert("name".into(), Value::String(name.to_string()));
+    Some(key)
+}
+
+fn task_res(details: &mut Map<String, Value>, res: &TaskResource) {
+    details.insert("resourceType".into(), Value::String(res.resource_type.clone()));
+    details.insert("resource".into(), Value::String(res.resource.clone()));
+}
