@@ -168,3 +168,22 @@ fn nested_parallel_raw_history_matches_recorded() {
     // Without the re-ordering, the raw events do not line up.
     assert!(crate::compare_history_with(&recorded, &raw, &case.placeholders, false).is_err());
 }
+
+/// The built-in standard token list equals the one in placeholders.json.
+#[test]
+fn builtin_standard_tokens_match_placeholders_json() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    let Some(file) = dir.parent().map(|p| p.join(crate::PLACEHOLDERS_FILE)) else {
+        return;
+    };
+    if !file.is_file() {
+        return;
+    }
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        Placeholders::from_placeholders_json(&doc),
+        Some(Placeholders::standard())
+    );
+}
