@@ -3,6 +3,7 @@
 //! - [`path`]: JSONPath as Step Functions evaluates it (reference paths and full paths).
 //! - [`intrinsics`]: the `States.*` intrinsic functions, parsed once and evaluated on demand.
 //! - [`choice`]: Choice rules (comparison operators, `And`/`Or`/`Not`).
+//! - [`timestamp`]: RFC 3339 timestamps as Step Functions parses and prints them.
 //! - [`env`]: what an expression can see at run time (state input, context object, variables).
 //! - [`error`]: definition diagnostics and run-time `States.*` errors.
 //!
@@ -14,6 +15,7 @@ pub mod env;
 pub mod error;
 pub mod intrinsics;
 pub mod path;
+pub mod timestamp;
 
 pub use env::{Env, Scope};
 pub use error::{Diagnostic, StatesError};
