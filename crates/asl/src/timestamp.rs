@@ -201,10 +201,11 @@ impl fmt::Display for Timestamp {
         self.write_date_time(&mut s);
         f.write_str(&s)?;
         let n = self.nanos;
+        let (below_milli, below_micro) = (n % 1_000_000, n % 1000);
         if n == 0 {
-        } else if n % 1_000_000 == 0 {
+        } else if below_milli == 0 {
             write!(f, ".{:03}", n / 1_000_000)?;
-        } else if n % 1000 == 0 {
+        } else if below_micro == 0 {
             write!(f, ".{:06}", n / 1000)?;
         } else {
             write!(f, ".{n:09}")?;
