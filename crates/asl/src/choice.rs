@@ -1225,6 +1225,73 @@ mod tests {
         assert_eq!(d[0].location, "/x");
     }
 
+    // ----- allocation ------------------------------------------------------------------------
+
+    /// Counts the allocations made by the current thread (tests run on several threads).
+    struct CountingAlloc;
+
+    thread_local! {
+        static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+        unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+            let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+            // SAFETY: forwarded unchanged to the system allocator.
+            unsafe { std::alloc::System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+            // SAFETY: `ptr` came from `alloc` above, i.e. from the system allocator.
+            unsafe { std::alloc::System.dealloc(ptr, layout) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: CountingAlloc = CountingAlloc;
+
+    fn allocations_during(f: impl FnOnce()) -> usize {
+        let before = ALLOCATIONS.with(|n| n.get());
+        f();
+        ALLOCATIONS.with(|n| n.get()) - before
+    }
+
+    #[test]
+    fn evaluation_does_not_allocate() {
+        let rules = [
+            json!({"Variable": "$.count", "NumericLessThan": 1000000, "Next": "X"}),
+            json!({"Variable": "$.count", "NumericLessThanPath": "$.limit", "Next": "X"}),
+            json!({"Variable": "$.name", "StringMatches": "lo*p\\\\", "Next": "X"}),
+            json!({"Variable": "$.name", "StringGreaterThan": "a", "Next": "X"}),
+            json!({"Variable": "$.when", "TimestampLessThan": "2030-01-01T00:00:00Z", "Next": "X"}),
+            json!({"Variable": "$.when", "IsTimestamp": true, "Next": "X"}),
+            json!({"And": [
+                {"Variable": "$.count", "IsPresent": true},
+                {"Not": {"Variable": "$.flag", "BooleanEqualsPath": "$$.Execution.Input.flag"}},
+                {"Or": [{"Variable": "$v", "IsNull": true}, {"Variable": "$.name", "StringEquals": "x"}]}
+            ], "Next": "X"}),
+        ];
+        let rules: Vec<ChoiceRule> = rules.into_iter().map(rule).collect();
+        let input = json!({"count": 41, "limit": 42.5, "name": "loop\\", "when": "2024-01-01T00:00:00.5+01:00", "flag": true});
+        let mut scope = StaticScope {
+            context: json!({"Execution": {"Input": {"flag": false}}}),
+            ..Default::default()
+        };
+        scope.variables.insert("v".into(), Value::Null);
+        let env = Env::new(&input, &mut scope);
+        let mut results = [false; 7];
+        let n = allocations_during(|| {
+            for _ in 0..100 {
+                for (r, out) in rules.iter().zip(results.iter_mut()) {
+                    *out = r.evaluate(&env).unwrap();
+                }
+            }
+        });
+        assert_eq!(results, [true; 7]);
+        assert_eq!(n, 0, "evaluation allocated");
+        // The counter does see allocations.
+        assert!(allocations_during(|| drop(std::hint::black_box(vec![1u8]))) > 0);
+    }
+
     // ----- conformance corpus ---------------------------------------------------------------
 
     use std::path::PathBuf;
