@@ -246,6 +246,22 @@ impl ChoiceRule {
         }
     }
 
+    /// Like [`ChoiceRule::parse`] for any JSON value: a value that is not an object is
+    /// reported as `Expected value of type Object` at `location`.
+    pub fn parse_value(
+        value: &Value,
+        location: &str,
+        top_level: bool,
+    ) -> Result<ChoiceRule, Vec<Diagnostic>> {
+        match value {
+            Value::Object(obj) => Self::parse(obj, location, top_level),
+            _ => Err(vec![Diagnostic::schema(
+                msg::expected_type("Object"),
+                location,
+            )]),
+        }
+    }
+
     /// True when the rule matches.
     pub fn evaluate(&self, env: &Env<'_>) -> Result<bool, StatesError> {
         match &self.kind {
@@ -1218,6 +1234,10 @@ mod tests {
                 ),
             ]
         );
+        assert_eq!(
+            ChoiceRule::parse_value(&json!(1), l, true).unwrap_err()[0].to_string(),
+            format!("SCHEMA_VALIDATION_FAILED: Expected value of type Object at {l}")
+        );
         // Not top-level: Next is refused.
         let m = json!({"Variable": "$.a", "IsNull": true, "Next": "X"});
         let d = ChoiceRule::parse(m.as_object().unwrap(), "/x", false).unwrap_err();
@@ -1344,8 +1364,7 @@ mod tests {
         let choices = state["Choices"].as_array().ok_or("no Choices")?;
         for (i, c) in choices.iter().enumerate() {
             let loc = format!("/States/{state_name}/Choices/{i}");
-            let r = ChoiceRule::parse(c.as_object().ok_or("rule not an object")?, &loc, true)
-                .map_err(|d| format!("parse: {d:?}"))?;
+            let r = ChoiceRule::parse_value(c, &loc, true).map_err(|d| format!("parse: {d:?}"))?;
             let env = Env::new(input, scope);
             if r.evaluate(&env).map_err(|e| e.to_string())? {
                 return Ok(c["Next"].as_str().map(str::to_string));
