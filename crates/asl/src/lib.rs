@@ -2,7 +2,10 @@
 //!
 //! - [`path`]: JSONPath as Step Functions evaluates it (reference paths and full paths).
 //! - [`intrinsics`]: the `States.*` intrinsic functions, parsed once and evaluated on demand.
+//! - [`definition`]: the typed model of a definition, parsed and validated as AWS does.
+//! - [`template`]: payload templates (`Parameters`, `ResultSelector`, `ItemSelector`).
 //! - [`choice`]: Choice rules (comparison operators, `And`/`Or`/`Not`).
+//! - [`timestamp`]: RFC 3339 timestamps as Step Functions parses and prints them.
 //! - [`env`]: what an expression can see at run time (state input, context object, variables).
 //! - [`error`]: definition diagnostics and run-time `States.*` errors.
 //!
@@ -10,16 +13,15 @@
 //! what they need (randomness, the current time) through [`env::Scope`].
 
 pub mod choice;
+pub mod definition;
 pub mod env;
 pub mod error;
 pub mod intrinsics;
 pub mod path;
-
-pub use env::{Env, Scope};
-pub use error::{Diagnostic, StatesError};
-pub use path::{Path, PathError, Root};
-pub mod definition;
 pub mod template;
 pub mod timestamp;
 
 pub use definition::StateMachine;
+pub use env::{Env, Scope};
+pub use error::{Diagnostic, StatesError};
+pub use path::{Path, PathError, Root};

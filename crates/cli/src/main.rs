@@ -1,1 +1,46 @@
-fn main() {}
+//! `stepwise`: the command-line entry point.
+
+mod conformance_cmd;
+mod run_cmd;
+mod validate_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "stepwise",
+    version,
+    about = "A self-hosted AWS Step Functions: run Amazon States Language workflows"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a state machine definition in process, without a server, and print the result.
+    Run(run_cmd::RunArgs),
+    /// Validate a definition; print the diagnostics as JSON; exit 1 if it has errors.
+    Validate(validate_cmd::ValidateArgs),
+    /// Run AWS-recorded conformance cases and print the score.
+    Conformance(conformance_cmd::ConformanceArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => run_cmd::run(a),
+        Command::Validate(a) => validate_cmd::run(a),
+        Command::Conformance(a) => conformance_cmd::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("stepwise: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

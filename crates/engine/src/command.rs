@@ -33,9 +33,21 @@ pub struct TaskRequest {
 /// Something that happened outside the engine.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
-    TaskSucceeded { id: CommandId, output: Value },
-    TaskFailed { id: CommandId, error: String, cause: Option<String> },
-    TimerFired { id: CommandId },
+    TaskSucceeded {
+        id: CommandId,
+        output: Value,
+    },
+    TaskFailed {
+        id: CommandId,
+        error: String,
+        cause: Option<String>,
+    },
+    TimerFired {
+        id: CommandId,
+    },
     /// StopExecution: the execution ends as ABORTED.
-    Stop { error: Option<String>, cause: Option<String> },
+    Stop {
+        error: Option<String>,
+        cause: Option<String>,
+    },
 }

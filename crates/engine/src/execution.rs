@@ -43,12 +43,21 @@ pub struct ExecutionConfig {
 
 impl ExecutionConfig {
     /// A configuration with ARNs in the given region and account.
-    pub fn new(state_machine_name: &str, execution_name: &str, region: &str, account: &str) -> Self {
+    pub fn new(
+        state_machine_name: &str,
+        execution_name: &str,
+        region: &str,
+        account: &str,
+    ) -> Self {
         ExecutionConfig {
             execution_name: execution_name.to_string(),
-            execution_arn: format!("arn:aws:states:{region}:{account}:execution:{state_machine_name}:{execution_name}"),
+            execution_arn: format!(
+                "arn:aws:states:{region}:{account}:execution:{state_machine_name}:{execution_name}"
+            ),
             state_machine_name: state_machine_name.to_string(),
-            state_machine_arn: format!("arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"),
+            state_machine_arn: format!(
+                "arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
+            ),
             role_arn: format!("arn:aws:iam::{account}:role/StepwiseExecutionRole"),
             region: region.to_string(),
             start_time_ms: 0,
@@ -62,10 +71,21 @@ impl ExecutionConfig {
 /// How an execution ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Succeeded { output: Value },
-    Failed { error: Option<String>, cause: Option<String> },
-    TimedOut { error: Option<String>, cause: Option<String> },
-    Aborted { error: Option<String>, cause: Option<String> },
+    Succeeded {
+        output: Value,
+    },
+    Failed {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    TimedOut {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    Aborted {
+        error: Option<String>,
+        cause: Option<String>,
+    },
 }
 
 impl Outcome {
@@ -87,7 +107,9 @@ impl Outcome {
             Outcome::Succeeded { output } => {
                 m.insert("output".into(), output.clone());
             }
-            Outcome::Failed { error, cause } | Outcome::TimedOut { error, cause } | Outcome::Aborted { error, cause } => {
+            Outcome::Failed { error, cause }
+            | Outcome::TimedOut { error, cause }
+            | Outcome::Aborted { error, cause } => {
                 if let Some(e) = error {
                     m.insert("error".into(), Value::String(e.clone()));
                 }
@@ -117,8 +139,14 @@ enum Phase {
     Enter,
     /// Entered; run (or re-run, after a retry back-off) the state's work.
     Run,
-    Task { res: TaskResource, lambda: bool },
-    WaitTimer { output: Value, to: Transition },
+    Task {
+        res: TaskResource,
+        lambda: bool,
+    },
+    WaitTimer {
+        output: Value,
+        to: Transition,
+    },
     RetryTimer,
     Fanout(Box<Fanout>),
     Done,
@@ -200,14 +228,30 @@ impl Execution {
             self.cfg.start_time_ms = now_ms;
         }
         let input = self.input.clone();
-        self.emit_raw(0, EventKind::ExecutionStarted { input: input.clone(), role_arn: self.cfg.role_arn.clone() });
+        self.emit_raw(
+            0,
+            EventKind::ExecutionStarted {
+                input: input.clone(),
+                role_arn: self.cfg.role_arn.clone(),
+            },
+        );
         if let Some(t) = self.def.timeout_seconds {
             let id = self.command_id();
             self.timeout_timer = Some(id);
-            self.commands.push_back(Command::StartTimer { id, fire_at_ms: now_ms + (t as i64) * 1000 });
+            self.commands.push_back(Command::StartTimer {
+                id,
+                fire_at_ms: now_ms + (t as i64) * 1000,
+            });
         }
         let root = self.def.block(StateMachine::ROOT).start_at;
-        let tid = self.spawn(StateMachine::ROOT, root, input, None, 0, Arc::new(Map::new()));
+        let tid = self.spawn(
+            StateMachine::ROOT,
+            root,
+            input,
+            None,
+            0,
+            Arc::new(Map::new()),
+        );
         self.ready.push_back(tid);
         self.run();
     }
@@ -231,12 +275,20 @@ impl Execution {
             }
             Input::TimerFired { id } => {
                 if self.timeout_timer == Some(id) {
-                    self.finish_execution(0, Outcome::TimedOut { error: None, cause: None });
+                    self.finish_execution(
+                        0,
+                        Outcome::TimedOut {
+                            error: None,
+                            cause: None,
+                        },
+                    );
                 } else if let Some(tid) = self.pending.remove(&id) {
                     self.timer_fired(tid);
                 }
             }
-            Input::Stop { error, cause } => self.finish_execution(0, Outcome::Aborted { error, cause }),
+            Input::Stop { error, cause } => {
+                self.finish_execution(0, Outcome::Aborted { error, cause })
+            }
         }
         self.run();
     }
@@ -276,7 +328,9 @@ impl Execution {
             if self.outcome.is_some() {
                 return;
             }
-            let Some(t) = self.threads.get_mut(tid).and_then(Option::as_mut) else { return };
+            let Some(t) = self.threads.get_mut(tid).and_then(Option::as_mut) else {
+                return;
+            };
             match t.phase {
                 Phase::Enter => self.enter(tid),
                 Phase::Run => {}
@@ -339,7 +393,12 @@ impl Execution {
         self.event_count += 1;
         let id = self.event_count;
         if self.cfg.record_history {
-            self.events.push(HistoryEvent { id, previous_event_id: prev, timestamp_ms: self.now_ms, kind });
+            self.events.push(HistoryEvent {
+                id,
+                previous_event_id: prev,
+                timestamp_ms: self.now_ms,
+                kind,
+            });
         }
         id
     }
@@ -368,7 +427,9 @@ impl Execution {
                 0,
                 Outcome::Failed {
                     error: Some(names::RUNTIME.into()),
-                    cause: Some(format!("The execution reached the maximum number of history events ({max}).")),
+                    cause: Some(format!(
+                        "The execution reached the maximum number of history events ({max})."
+                    )),
                 },
             );
         }
@@ -377,12 +438,21 @@ impl Execution {
     /// The `<Type>StateEntered` event; resets per-state retry counters.
     fn enter(&mut self, tid: ThreadId) {
         let def = self.def.clone();
+        let record = self.cfg.record_history;
         let t = self.thread(tid);
         let st = def.state(t.block, t.state);
-        let kind = if self.cfg.record_history {
-            EventKind::StateEntered { state_type: st.type_name(), name: st.name.clone(), input: t.input.clone() }
+        let kind = if record {
+            EventKind::StateEntered {
+                state_type: st.type_name(),
+                name: st.name.clone(),
+                input: t.input.clone(),
+            }
         } else {
-            EventKind::StateEntered { state_type: st.type_name(), name: String::new(), input: Value::Null }
+            EventKind::StateEntered {
+                state_type: st.type_name(),
+                name: String::new(),
+                input: Value::Null,
+            }
         };
         let id = self.emit(tid, kind);
         let now = self.now_ms;
@@ -398,9 +468,23 @@ impl Execution {
             let def = self.def.clone();
             let t = self.thread(tid);
             let st = def.state(t.block, t.state);
-            self.emit(tid, EventKind::StateExited { state_type: st.type_name(), name: st.name.clone(), output: output.clone() });
+            self.emit(
+                tid,
+                EventKind::StateExited {
+                    state_type: st.type_name(),
+                    name: st.name.clone(),
+                    output: output.clone(),
+                },
+            );
         } else {
-            self.emit(tid, EventKind::StateExited { state_type: "", name: String::new(), output: Value::Null });
+            self.emit(
+                tid,
+                EventKind::StateExited {
+                    state_type: "",
+                    name: String::new(),
+                    output: Value::Null,
+                },
+            );
         }
     }
 
@@ -417,7 +501,9 @@ impl Execution {
         if st.query_language == QueryLanguage::Jsonata {
             return self.runtime_error(
                 tid,
-                StatesError::runtime("JSONata states are not supported by this version of Stepwise yet"),
+                StatesError::runtime(
+                    "JSONata states are not supported by this version of Stepwise yet",
+                ),
             );
         }
         match &st.kind {
@@ -460,11 +546,22 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
-        self.finish_thread(tid, Err(StatesError { error: error.unwrap_or_default(), cause }));
+        self.finish_thread(
+            tid,
+            Err(StatesError {
+                error: error.unwrap_or_default(),
+                cause,
+            }),
+        );
         Flow::Park
     }
 
-    fn fail_field(&mut self, tid: ThreadId, field: &Option<FailField>, name: &str) -> Result<Option<String>, StatesError> {
+    fn fail_field(
+        &mut self,
+        tid: ThreadId,
+        field: &Option<FailField>,
+        name: &str,
+    ) -> Result<Option<String>, StatesError> {
         Ok(match field {
             None => None,
             Some(FailField::Literal(s)) => Some(s.clone()),
@@ -489,7 +586,11 @@ impl Execution {
                     other => other.to_string(),
                 })
             }
-            Some(FailField::Expr(_)) => return Err(StatesError::runtime("JSONata expressions are not supported yet")),
+            Some(FailField::Expr(_)) => {
+                return Err(StatesError::runtime(
+                    "JSONata expressions are not supported yet",
+                ));
+            }
         })
     }
 
@@ -501,7 +602,10 @@ impl Execution {
         let mut chosen = None;
         for branch in &c.choices {
             let Condition::Rule(rule) = &branch.rule else {
-                return self.runtime_error(tid, StatesError::runtime("JSONata conditions are not supported yet"));
+                return self.runtime_error(
+                    tid,
+                    StatesError::runtime("JSONata conditions are not supported yet"),
+                );
             };
             match self.with_env(tid, &effective, |env| rule.evaluate(env)) {
                 Ok(true) => {
@@ -514,7 +618,10 @@ impl Execution {
         }
         match chosen.or(c.default) {
             Some(next) => self.finish_output(tid, st, effective, Transition::Next(next)),
-            None => Flow::Fail(StatesError { error: names::NO_CHOICE_MATCHED.into(), cause: None }),
+            None => Flow::Fail(StatesError {
+                error: names::NO_CHOICE_MATCHED.into(),
+                cause: None,
+            }),
         }
     }
 
@@ -526,14 +633,20 @@ impl Execution {
         let now = self.now_ms;
         let fire_at = match &w.wait {
             WaitFor::Seconds(s) => now + (*s as i64) * 1000,
-            WaitFor::Timestamp(ts) => asl::timestamp::parse_rfc3339(ts).map(|t| t.0).unwrap_or(now),
+            WaitFor::Timestamp(ts) => asl::timestamp::parse_rfc3339(ts)
+                .map(|t| t.unix_millis())
+                .unwrap_or(now),
             WaitFor::SecondsPath(path) => {
                 let p = path.as_str();
-                match self.with_env(tid, &effective, |env| env.select(path).map(|v| v.into_owned())) {
+                match self.with_env(tid, &effective, |env| {
+                    env.select(path).map(|v| v.into_owned())
+                }) {
                     Err(_) => {
                         return self.runtime_error(
                             tid,
-                            StatesError::runtime(format!("The SecondsPath parameter does not reference an input value: {p}")),
+                            StatesError::runtime(format!(
+                                "The SecondsPath parameter does not reference an input value: {p}"
+                            )),
                         );
                     }
                     Ok(Value::Number(n)) => {
@@ -571,15 +684,19 @@ impl Execution {
             }
             WaitFor::TimestampPath(path) => {
                 let p = path.as_str();
-                match self.with_env(tid, &effective, |env| env.select(path).map(|v| v.into_owned())) {
+                match self.with_env(tid, &effective, |env| {
+                    env.select(path).map(|v| v.into_owned())
+                }) {
                     Err(_) => {
                         return self.runtime_error(
                             tid,
-                            StatesError::runtime(format!("The TimestampPath parameter does not reference an input value: {p}")),
+                            StatesError::runtime(format!(
+                                "The TimestampPath parameter does not reference an input value: {p}"
+                            )),
                         );
                     }
                     Ok(v) => match v.as_str().and_then(asl::timestamp::parse_rfc3339) {
-                        Some(t) => t.0,
+                        Some(t) => t.unix_millis(),
                         None => {
                             return self.runtime_error(
                                 tid,
@@ -593,7 +710,10 @@ impl Execution {
                 }
             }
             WaitFor::SecondsExpr(_) | WaitFor::TimestampExpr(_) => {
-                return self.runtime_error(tid, StatesError::runtime("JSONata expressions are not supported yet"));
+                return self.runtime_error(
+                    tid,
+                    StatesError::runtime("JSONata expressions are not supported yet"),
+                );
             }
         };
         let output = match self.output_path(tid, st, effective) {
@@ -602,7 +722,10 @@ impl Execution {
         };
         let id = self.command_id();
         self.pending.insert(id, tid);
-        self.commands.push_back(Command::StartTimer { id, fire_at_ms: fire_at });
+        self.commands.push_back(Command::StartTimer {
+            id,
+            fire_at_ms: fire_at,
+        });
         self.thread(tid).phase = Phase::WaitTimer { output, to: w.next };
         Flow::Park
     }
@@ -623,7 +746,8 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
-        let heartbeat = match self.seconds(tid, &task.heartbeat, &effective, "HeartbeatSecondsPath") {
+        let heartbeat = match self.seconds(tid, &task.heartbeat, &effective, "HeartbeatSecondsPath")
+        {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
@@ -631,12 +755,28 @@ impl Execution {
         let record = self.cfg.record_history;
         if lambda {
             let input = if record { params.clone() } else { Value::Null };
-            self.emit(tid, EventKind::LambdaFunctionScheduled { resource: task.resource.clone(), input, timeout });
+            self.emit(
+                tid,
+                EventKind::LambdaFunctionScheduled {
+                    resource: task.resource.clone(),
+                    input,
+                    timeout,
+                },
+            );
             self.emit(tid, EventKind::LambdaFunctionStarted);
         } else {
             let parameters = if record { params.clone() } else { Value::Null };
             let region = self.cfg.region.clone();
-            self.emit(tid, EventKind::TaskScheduled { res: res.clone(), region, parameters, timeout, heartbeat });
+            self.emit(
+                tid,
+                EventKind::TaskScheduled {
+                    res: res.clone(),
+                    region,
+                    parameters,
+                    timeout,
+                    heartbeat,
+                },
+            );
             self.emit(tid, EventKind::TaskStarted { res: res.clone() });
         }
         let id = self.command_id();
@@ -653,12 +793,20 @@ impl Execution {
         Flow::Park
     }
 
-    fn seconds(&mut self, tid: ThreadId, s: &Option<Seconds>, effective: &Value, field: &str) -> Result<Option<u64>, StatesError> {
+    fn seconds(
+        &mut self,
+        tid: ThreadId,
+        s: &Option<Seconds>,
+        effective: &Value,
+        field: &str,
+    ) -> Result<Option<u64>, StatesError> {
         match s {
             None => Ok(None),
             Some(Seconds::Fixed(n)) => Ok(Some(*n)),
             Some(Seconds::Path(path)) => {
-                let v = self.with_env(tid, effective, |env| env.select(path).map(|v| v.into_owned()));
+                let v = self.with_env(tid, effective, |env| {
+                    env.select(path).map(|v| v.into_owned())
+                });
                 match v {
                     Ok(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => Ok(n.as_u64()),
                     _ => Err(StatesError::runtime(format!(
@@ -667,30 +815,59 @@ impl Execution {
                     ))),
                 }
             }
-            Some(Seconds::Expr(_)) => Err(StatesError::runtime("JSONata expressions are not supported yet")),
+            Some(Seconds::Expr(_)) => Err(StatesError::runtime(
+                "JSONata expressions are not supported yet",
+            )),
         }
     }
 
     fn task_succeeded(&mut self, tid: ThreadId, output: Value) {
-        let Phase::Task { res, lambda } = std::mem::replace(&mut self.thread(tid).phase, Phase::Run) else { return };
-        let recorded = if self.cfg.record_history { output.clone() } else { Value::Null };
+        let Phase::Task { res, lambda } =
+            std::mem::replace(&mut self.thread(tid).phase, Phase::Run)
+        else {
+            return;
+        };
+        let recorded = if self.cfg.record_history {
+            output.clone()
+        } else {
+            Value::Null
+        };
         if lambda {
             self.emit(tid, EventKind::LambdaFunctionSucceeded { output: recorded });
         } else {
-            self.emit(tid, EventKind::TaskSucceeded { res, output: recorded });
+            self.emit(
+                tid,
+                EventKind::TaskSucceeded {
+                    res,
+                    output: recorded,
+                },
+            );
         }
         let def = self.def.clone();
         let t = self.thread(tid);
         let st = def.state(t.block, t.state);
-        let StateKind::Task(task) = &st.kind else { return };
-        let flow = self.finish_selected(tid, st, &task.result_selector, &task.result_path, output, task.next);
+        let StateKind::Task(task) = &st.kind else {
+            return;
+        };
+        let flow = self.finish_selected(
+            tid,
+            st,
+            &task.result_selector,
+            &task.result_path,
+            output,
+            task.next,
+        );
         if self.complete(tid, flow) {
             self.ready.push_back(tid);
         }
     }
 
     fn task_failed(&mut self, tid: ThreadId, err: StatesError) {
-        let Phase::Task { res, lambda } = std::mem::replace(&mut self.thread(tid).phase, Phase::Run) else { return };
+        let Phase::Task { res, lambda } =
+            std::mem::replace(&mut self.thread(tid).phase, Phase::Run)
+        else {
+            return;
+        };
         let (error, cause) = (Some(err.error.clone()), err.cause.clone());
         let timed_out = err.error == names::TIMEOUT;
         let kind = match (lambda, timed_out) {
@@ -749,7 +926,14 @@ impl Execution {
         let vars = self.thread(tid).vars.clone();
         for (i, b) in p.branches.iter().enumerate() {
             let start = self.def.block(*b).start_at;
-            let child = self.spawn(*b, start, branch_input.clone(), Some((tid, i)), prev, vars.clone());
+            let child = self.spawn(
+                *b,
+                start,
+                branch_input.clone(),
+                Some((tid, i)),
+                prev,
+                vars.clone(),
+            );
             if let Phase::Fanout(f) = &mut self.thread(tid).phase {
                 f.children[i] = Some(child);
                 f.running += 1;
@@ -767,13 +951,17 @@ impl Execution {
         let items = match &m.items_path {
             OptPath::Identity => effective.clone(),
             OptPath::Null => Value::Null,
-            OptPath::Path(p) => match self.with_env(tid, &effective, |env| env.select(p).map(|v| v.into_owned())) {
-                Ok(v) => v,
-                Err(e) => {
-                    return self
-                        .runtime_error(tid, StatesError::runtime(format!("Invalid path '{}' : {e}", p.as_str())));
+            OptPath::Path(p) => {
+                match self.with_env(tid, &effective, |env| env.select(p).map(|v| v.into_owned())) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        return self.runtime_error(
+                            tid,
+                            StatesError::runtime(format!("Invalid path '{}' : {e}", p.as_str())),
+                        );
+                    }
                 }
-            },
+            }
         };
         let Value::Array(items) = items else {
             let path = match &m.items_path {
@@ -788,27 +976,51 @@ impl Execution {
                 )),
             );
         };
-        let max_concurrency = match self.map_number(tid, &m.max_concurrency, &effective, "MaxConcurrency", Num::Int) {
-            Ok(v) => v.map(|n| n as usize).filter(|n| *n > 0).unwrap_or(usize::MAX),
+        let max_concurrency = match self.map_number(
+            tid,
+            &m.max_concurrency,
+            &effective,
+            "MaxConcurrency",
+            Num::Int,
+        ) {
+            Ok(v) => v
+                .map(|n| n as usize)
+                .filter(|n| *n > 0)
+                .unwrap_or(usize::MAX),
             Err(e) => return self.runtime_error(tid, e),
         };
-        let tolerated_count = match self.map_number(tid, &m.tolerated_failure_count, &effective, "ToleratedFailureCount", Num::Int)
-        {
+        let tolerated_count = match self.map_number(
+            tid,
+            &m.tolerated_failure_count,
+            &effective,
+            "ToleratedFailureCount",
+            Num::Int,
+        ) {
             Ok(Some(n)) if n < 0.0 => {
-                return self.runtime_error(tid, StatesError::runtime("ToleratedFailureCount cannot be negative."));
+                return self.runtime_error(
+                    tid,
+                    StatesError::runtime("ToleratedFailureCount cannot be negative."),
+                );
             }
             Ok(v) => v.map(|n| n as u64),
             Err(e) => return self.runtime_error(tid, e),
         };
-        let tolerated_percentage =
-            match self.map_number(tid, &m.tolerated_failure_percentage, &effective, "ToleratedFailurePercentage", Num::Float) {
-                Ok(Some(n)) if !(0.0..=100.0).contains(&n) => {
-                    return self
-                        .runtime_error(tid, StatesError::runtime("ToleratedFailurePercentage must be between 0 and 100."));
-                }
-                Ok(v) => v,
-                Err(e) => return self.runtime_error(tid, e),
-            };
+        let tolerated_percentage = match self.map_number(
+            tid,
+            &m.tolerated_failure_percentage,
+            &effective,
+            "ToleratedFailurePercentage",
+            Num::Float,
+        ) {
+            Ok(Some(n)) if !(0.0..=100.0).contains(&n) => {
+                return self.runtime_error(
+                    tid,
+                    StatesError::runtime("ToleratedFailurePercentage must be between 0 and 100."),
+                );
+            }
+            Ok(v) => v,
+            Err(e) => return self.runtime_error(tid, e),
+        };
         // Item inputs: ItemSelector (or legacy Parameters) sees the effective input as `$`
         // and the item in `$$.Map.Item`.
         let mut inputs = VecDeque::with_capacity(items.len());
@@ -825,13 +1037,14 @@ impl Execution {
         let n = inputs.len();
         self.emit(tid, EventKind::MapStateStarted { length: n });
         if m.distributed {
+            let uuid = self.pseudo_uuid();
             let arn = format!(
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
                 self.cfg.region,
                 account_of(&self.cfg.state_machine_arn),
                 self.cfg.state_machine_name,
                 m.label.clone().unwrap_or_else(|| "map".into()),
-                self.pseudo_uuid()
+                uuid
             );
             self.emit(tid, EventKind::MapRunStarted { map_run_arn: arn });
         }
@@ -869,7 +1082,9 @@ impl Execution {
             None => Ok(None),
             Some(NumberOrPath::Fixed(n)) => Ok(Some(*n)),
             Some(NumberOrPath::Path(path)) => {
-                let v = self.with_env(tid, effective, |env| env.select(path).map(|v| v.into_owned()));
+                let v = self.with_env(tid, effective, |env| {
+                    env.select(path).map(|v| v.into_owned())
+                });
                 let bad = |shown: String| {
                     let what = match kind {
                         Num::Int => "integer",
@@ -890,7 +1105,9 @@ impl Execution {
                     Err(_) => Err(bad("null".into())),
                 }
             }
-            Some(NumberOrPath::Expr(_)) => Err(StatesError::runtime("JSONata expressions are not supported yet")),
+            Some(NumberOrPath::Expr(_)) => Err(StatesError::runtime(
+                "JSONata expressions are not supported yet",
+            )),
         }
     }
 
@@ -900,7 +1117,9 @@ impl Execution {
             let t = self.thread(tid);
             (t.block, t.state)
         };
-        let StateKind::Map(m) = &def.state(block, state).kind else { return };
+        let StateKind::Map(m) = &def.state(block, state).kind else {
+            return;
+        };
         let name = def.state(block, state).name.clone();
         let vars = self.thread(tid).vars.clone();
         loop {
@@ -913,10 +1132,23 @@ impl Execution {
             let started = if distributed {
                 prev
             } else {
-                self.emit_raw(prev, EventKind::MapIterationStarted { index, name: name.clone() })
+                self.emit_raw(
+                    prev,
+                    EventKind::MapIterationStarted {
+                        index,
+                        name: name.clone(),
+                    },
+                )
             };
             let start = def.block(m.processor).start_at;
-            let child = self.spawn(m.processor, start, input, Some((tid, index)), started, vars.clone());
+            let child = self.spawn(
+                m.processor,
+                start,
+                input,
+                Some((tid, index)),
+                started,
+                vars.clone(),
+            );
             if let Phase::Fanout(f) = &mut self.thread(tid).phase {
                 f.children[index] = Some(child);
                 f.running += 1;
@@ -926,7 +1158,13 @@ impl Execution {
     }
 
     /// A child thread (branch or iteration) ended.
-    fn child_done(&mut self, child: ThreadId, parent: ThreadId, index: usize, result: Result<Value, StatesError>) {
+    fn child_done(
+        &mut self,
+        child: ThreadId,
+        parent: ThreadId,
+        index: usize,
+        result: Result<Value, StatesError>,
+    ) {
         let child_last = self.thread(child).last_event;
         self.release(child);
         let def = self.def.clone();
@@ -947,7 +1185,9 @@ impl Execution {
         match result {
             Ok(v) => {
                 let id = if is_map && !distributed {
-                    Some(self.emit_raw(child_last, EventKind::MapIterationSucceeded { index, name }))
+                    Some(
+                        self.emit_raw(child_last, EventKind::MapIterationSucceeded { index, name }),
+                    )
                 } else {
                     None
                 };
@@ -977,9 +1217,11 @@ impl Execution {
                     Phase::Fanout(f) => {
                         f.failures += 1;
                         let total = f.results.len();
-                        let within_count = f.tolerated_count.is_some_and(|c| f.failures as u64 <= c);
-                        let within_pct =
-                            f.tolerated_percentage.is_some_and(|p| (f.failures as f64) * 100.0 / (total as f64) <= p);
+                        let within_count =
+                            f.tolerated_count.is_some_and(|c| f.failures as u64 <= c);
+                        let within_pct = f
+                            .tolerated_percentage
+                            .is_some_and(|p| (f.failures as f64) * 100.0 / (total as f64) <= p);
                         if within_count || within_pct {
                             f.results[index] = json!({"Error": err.error, "Cause": err.cause});
                         }
@@ -1014,7 +1256,13 @@ impl Execution {
                 };
                 if is_map {
                     if distributed {
-                        self.emit(parent, EventKind::MapRunFailed { error: Some(err.error.clone()), cause: err.cause.clone() });
+                        self.emit(
+                            parent,
+                            EventKind::MapRunFailed {
+                                error: Some(err.error.clone()),
+                                cause: err.cause.clone(),
+                            },
+                        );
                     }
                     self.emit(parent, EventKind::MapStateFailed);
                 } else {
@@ -1030,7 +1278,9 @@ impl Execution {
 
     /// Every child finished: collect results and leave the state.
     fn fanout_done(&mut self, tid: ThreadId) -> Flow {
-        let Phase::Fanout(f) = std::mem::replace(&mut self.thread(tid).phase, Phase::Run) else { return Flow::Park };
+        let Phase::Fanout(f) = std::mem::replace(&mut self.thread(tid).phase, Phase::Run) else {
+            return Flow::Park;
+        };
         let results = Value::Array(f.results);
         if f.is_map {
             if f.distributed {
@@ -1044,8 +1294,12 @@ impl Execution {
         let t = self.thread(tid);
         let st = def.state(t.block, t.state);
         match &st.kind {
-            StateKind::Map(m) => self.finish_selected(tid, st, &m.result_selector, &m.result_path, results, m.next),
-            StateKind::Parallel(p) => self.finish_selected(tid, st, &p.result_selector, &p.result_path, results, p.next),
+            StateKind::Map(m) => {
+                self.finish_selected(tid, st, &m.result_selector, &m.result_path, results, m.next)
+            }
+            StateKind::Parallel(p) => {
+                self.finish_selected(tid, st, &p.result_selector, &p.result_path, results, p.next)
+            }
             _ => Flow::Park,
         }
     }
@@ -1054,7 +1308,11 @@ impl Execution {
         let children: Vec<(usize, ThreadId)> = match &mut self.thread(tid).phase {
             Phase::Fanout(f) => {
                 f.pending.clear();
-                f.children.iter_mut().enumerate().filter_map(|(i, c)| c.take().map(|c| (i, c))).collect()
+                f.children
+                    .iter_mut()
+                    .enumerate()
+                    .filter_map(|(i, c)| c.take().map(|c| (i, c)))
+                    .collect()
             }
             _ => Vec::new(),
         };
@@ -1116,7 +1374,11 @@ impl Execution {
             StateKind::Map(x) => (&x.retry, &x.catch),
             _ => (&[], &[]),
         };
-        if let Some((i, r)) = retry.iter().enumerate().find(|(_, r)| error_matches(&r.error_equals, &err.error)) {
+        if let Some((i, r)) = retry
+            .iter()
+            .enumerate()
+            .find(|(_, r)| error_matches(&r.error_equals, &err.error))
+        {
             let t = self.thread(tid);
             if t.retries.len() < retry.len() {
                 t.retries.resize(retry.len(), 0);
@@ -1134,18 +1396,33 @@ impl Execution {
                 let id = self.command_id();
                 self.pending.insert(id, tid);
                 let fire_at_ms = self.now_ms + (delay * 1000.0) as i64;
-                self.commands.push_back(Command::StartTimer { id, fire_at_ms });
+                self.commands
+                    .push_back(Command::StartTimer { id, fire_at_ms });
                 self.thread(tid).phase = Phase::RetryTimer;
                 return false;
             }
         }
-        if let Some(c) = catch.iter().find(|c| error_matches(&c.error_equals, &err.error)) {
+        if let Some(c) = catch
+            .iter()
+            .find(|c| error_matches(&c.error_equals, &err.error))
+        {
             let mut error_output = Map::new();
             error_output.insert("Error".into(), Value::String(err.error.clone()));
-            error_output.insert("Cause".into(), Value::String(err.cause.clone().unwrap_or_default()));
+            error_output.insert(
+                "Cause".into(),
+                Value::String(err.cause.clone().unwrap_or_default()),
+            );
             let raw = std::mem::take(&mut self.thread(tid).input);
             match apply_result_path(raw, &c.result_path, Value::Object(error_output)) {
-                Ok(output) => return self.complete(tid, Flow::Exit { output, to: Transition::Next(c.next) }),
+                Ok(output) => {
+                    return self.complete(
+                        tid,
+                        Flow::Exit {
+                            output,
+                            to: Transition::Next(c.next),
+                        },
+                    );
+                }
                 Err(e) => {
                     let e = self.prefix_runtime(tid, e);
                     self.finish_thread(tid, Err(e));
@@ -1164,7 +1441,10 @@ impl Execution {
             None => {
                 let outcome = match result {
                     Ok(output) => Outcome::Succeeded { output },
-                    Err(e) => Outcome::Failed { error: Some(e.error).filter(|s| !s.is_empty()), cause: e.cause },
+                    Err(e) => Outcome::Failed {
+                        error: Some(e.error).filter(|s| !s.is_empty()),
+                        cause: e.cause,
+                    },
                 };
                 self.finish_execution(tid, outcome);
             }
@@ -1176,12 +1456,28 @@ impl Execution {
         if self.outcome.is_some() {
             return;
         }
-        let prev = self.threads.get(tid).and_then(Option::as_ref).map(|t| t.last_event).unwrap_or(0);
+        let prev = self
+            .threads
+            .get(tid)
+            .and_then(Option::as_ref)
+            .map(|t| t.last_event)
+            .unwrap_or(0);
         let kind = match &outcome {
-            Outcome::Succeeded { output } => EventKind::ExecutionSucceeded { output: output.clone() },
-            Outcome::Failed { error, cause } => EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() },
-            Outcome::TimedOut { error, cause } => EventKind::ExecutionTimedOut { error: error.clone(), cause: cause.clone() },
-            Outcome::Aborted { error, cause } => EventKind::ExecutionAborted { error: error.clone(), cause: cause.clone() },
+            Outcome::Succeeded { output } => EventKind::ExecutionSucceeded {
+                output: output.clone(),
+            },
+            Outcome::Failed { error, cause } => EventKind::ExecutionFailed {
+                error: error.clone(),
+                cause: cause.clone(),
+            },
+            Outcome::TimedOut { error, cause } => EventKind::ExecutionTimedOut {
+                error: error.clone(),
+                cause: cause.clone(),
+            },
+            Outcome::Aborted { error, cause } => EventKind::ExecutionAborted {
+                error: error.clone(),
+                cause: cause.clone(),
+            },
         };
         self.emit_raw(prev, kind);
         self.outcome = Some(outcome);
@@ -1224,18 +1520,37 @@ impl Execution {
         }
     }
 
-    fn output_path(&mut self, tid: ThreadId, st: &State, output: Value) -> Result<Value, StatesError> {
+    fn output_path(
+        &mut self,
+        tid: ThreadId,
+        st: &State,
+        output: Value,
+    ) -> Result<Value, StatesError> {
         match &st.output_path {
             OptPath::Identity => Ok(output),
             OptPath::Null => Ok(Value::Object(Map::new())),
-            OptPath::Path(p) => self.select(tid, p, Some(&output)).map_err(|e| invalid_path(p, e)),
+            OptPath::Path(p) => self
+                .select(tid, p, Some(&output))
+                .map_err(|e| invalid_path(p, e)),
         }
     }
 
     /// Selects `path` from `input` (the thread's raw input when `None`), or from `$$` or a
     /// variable when the path starts there.
-    fn select(&mut self, tid: ThreadId, path: &Path, input: Option<&Value>) -> Result<Value, asl::PathError> {
-        let Execution { def, cfg, input: exec_input, threads, rng, .. } = self;
+    fn select(
+        &mut self,
+        tid: ThreadId,
+        path: &Path,
+        input: Option<&Value>,
+    ) -> Result<Value, asl::PathError> {
+        let Execution {
+            def,
+            cfg,
+            input: exec_input,
+            threads,
+            rng,
+            ..
+        } = self;
         let t = threads[tid].as_ref().expect("live thread");
         let mut scope = StateScope::new(def, cfg, exec_input, t, rng, None);
         let input = input.unwrap_or(&t.input);
@@ -1243,15 +1558,32 @@ impl Execution {
         env.select(path).map(|v| v.into_owned())
     }
 
-    fn with_env<R>(&mut self, tid: ThreadId, input: &Value, f: impl FnOnce(&mut Env<'_>) -> R) -> R {
-        let Execution { def, cfg, input: exec_input, threads, rng, .. } = self;
+    fn with_env<R>(
+        &mut self,
+        tid: ThreadId,
+        input: &Value,
+        f: impl FnOnce(&mut Env<'_>) -> R,
+    ) -> R {
+        let Execution {
+            def,
+            cfg,
+            input: exec_input,
+            threads,
+            rng,
+            ..
+        } = self;
         let t = threads[tid].as_ref().expect("live thread");
         let mut scope = StateScope::new(def, cfg, exec_input, t, rng, None);
         let mut env = Env::new(input, &mut scope);
         f(&mut env)
     }
 
-    fn eval_template(&mut self, tid: ThreadId, tpl: &asl::template::Template, input: &Value) -> Result<Value, StatesError> {
+    fn eval_template(
+        &mut self,
+        tid: ThreadId,
+        tpl: &asl::template::Template,
+        input: &Value,
+    ) -> Result<Value, StatesError> {
         self.with_env(tid, input, |env| tpl.eval(env))
     }
 
@@ -1263,7 +1595,14 @@ impl Execution {
         index: usize,
         item: &Value,
     ) -> Result<Value, StatesError> {
-        let Execution { def, cfg, input: exec_input, threads, rng, .. } = self;
+        let Execution {
+            def,
+            cfg,
+            input: exec_input,
+            threads,
+            rng,
+            ..
+        } = self;
         let t = threads[tid].as_ref().expect("live thread");
         let mut scope = StateScope::new(def, cfg, exec_input, t, rng, Some((index, item)));
         let mut env = Env::new(input, &mut scope);
@@ -1271,7 +1610,14 @@ impl Execution {
     }
 
     /// ResultPath then OutputPath, then leave.
-    fn finish_result(&mut self, tid: ThreadId, st: &State, result_path: &OptPath, result: Value, to: Transition) -> Flow {
+    fn finish_result(
+        &mut self,
+        tid: ThreadId,
+        st: &State,
+        result_path: &OptPath,
+        result: Value,
+        to: Transition,
+    ) -> Flow {
         let raw = std::mem::take(&mut self.thread(tid).input);
         let merged = match apply_result_path(raw, result_path, result) {
             Ok(v) => v,
@@ -1374,7 +1720,10 @@ fn apply_result_path(raw: Value, rp: &OptPath, result: Value) -> Result<Value, S
                 Ok(()) => Ok(raw),
                 Err(_) => Err(StatesError::new(
                     names::RESULT_PATH_MATCH_FAILURE,
-                    format!("Unable to apply ResultPath \"{}\" to input \"{shown}\"", p.as_str()),
+                    format!(
+                        "Unable to apply ResultPath \"{}\" to input \"{shown}\"",
+                        p.as_str()
+                    ),
                 )),
             }
         }
@@ -1405,16 +1754,40 @@ fn json_type_name(v: &Value) -> &'static str {
 fn classify_resource(resource: &str) -> (TaskResource, bool) {
     let parts: Vec<&str> = resource.split(':').collect();
     if parts.len() >= 7 && parts[2] == "lambda" && parts[5] == "function" {
-        return (TaskResource { resource_type: "lambda".into(), resource: resource.into() }, true);
+        return (
+            TaskResource {
+                resource_type: "lambda".into(),
+                resource: resource.into(),
+            },
+            true,
+        );
     }
     if parts.len() >= 7 && parts[2] == "states" && parts[3].is_empty() && parts[4].is_empty() {
         // arn:aws:states:::service:action[.waitForTaskToken|.sync]
-        return (TaskResource { resource_type: parts[5].into(), resource: parts[6..].join(":") }, false);
+        return (
+            TaskResource {
+                resource_type: parts[5].into(),
+                resource: parts[6..].join(":"),
+            },
+            false,
+        );
     }
     if parts.len() >= 6 && parts[2] == "states" && parts[5].starts_with("activity") {
-        return (TaskResource { resource_type: "activity".into(), resource: resource.into() }, false);
+        return (
+            TaskResource {
+                resource_type: "activity".into(),
+                resource: resource.into(),
+            },
+            false,
+        );
     }
-    (TaskResource { resource_type: "unknown".into(), resource: resource.into() }, false)
+    (
+        TaskResource {
+            resource_type: "unknown".into(),
+            resource: resource.into(),
+        },
+        false,
+    )
 }
 
 /// The [`Scope`] of one state's evaluation: builds `$$` only if something reads it.
@@ -1437,7 +1810,15 @@ impl<'a> StateScope<'a> {
         rng: &'a mut u64,
         map_item: Option<(usize, &'a Value)>,
     ) -> Self {
-        StateScope { def, cfg, exec_input, thread, rng, map_item, context: OnceCell::new() }
+        StateScope {
+            def,
+            cfg,
+            exec_input,
+            thread,
+            rng,
+            map_item,
+            context: OnceCell::new(),
+        }
     }
 
     fn build_context(&self) -> Value {
@@ -1445,13 +1826,22 @@ impl<'a> StateScope<'a> {
         let mut execution = Map::new();
         execution.insert("Id".into(), Value::String(self.cfg.execution_arn.clone()));
         execution.insert("Input".into(), self.exec_input.clone());
-        execution.insert("StartTime".into(), Value::String(format_millis(self.cfg.start_time_ms)));
-        execution.insert("Name".into(), Value::String(self.cfg.execution_name.clone()));
+        execution.insert(
+            "StartTime".into(),
+            Value::String(format_millis(self.cfg.start_time_ms)),
+        );
+        execution.insert(
+            "Name".into(),
+            Value::String(self.cfg.execution_name.clone()),
+        );
         execution.insert("RoleArn".into(), Value::String(self.cfg.role_arn.clone()));
         execution.insert("RedriveCount".into(), json!(0));
         let mut state = Map::new();
         state.insert("Name".into(), Value::String(st.name.clone()));
-        state.insert("EnteredTime".into(), Value::String(format_millis(self.thread.entered_ms)));
+        state.insert(
+            "EnteredTime".into(),
+            Value::String(format_millis(self.thread.entered_ms)),
+        );
         if matches!(st.kind, StateKind::Task(_)) {
             let retries: u64 = self.thread.retries.iter().sum();
             state.insert("RetryCount".into(), json!(retries));
@@ -1464,7 +1854,10 @@ impl<'a> StateScope<'a> {
         );
         ctx.insert("State".into(), Value::Object(state));
         if let Some((index, value)) = self.map_item {
-            ctx.insert("Map".into(), json!({"Item": {"Index": index, "Value": value}}));
+            ctx.insert(
+                "Map".into(),
+                json!({"Item": {"Index": index, "Value": value}}),
+            );
         }
         Value::Object(ctx)
     }

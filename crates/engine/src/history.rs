@@ -24,43 +24,120 @@ pub struct TaskResource {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
-    ExecutionStarted { input: Value, role_arn: String },
-    ExecutionSucceeded { output: Value },
-    ExecutionFailed { error: Option<String>, cause: Option<String> },
-    ExecutionTimedOut { error: Option<String>, cause: Option<String> },
-    ExecutionAborted { error: Option<String>, cause: Option<String> },
+    ExecutionStarted {
+        input: Value,
+        role_arn: String,
+    },
+    ExecutionSucceeded {
+        output: Value,
+    },
+    ExecutionFailed {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    ExecutionTimedOut {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    ExecutionAborted {
+        error: Option<String>,
+        cause: Option<String>,
+    },
     /// `<Type>StateEntered`
-    StateEntered { state_type: &'static str, name: String, input: Value },
+    StateEntered {
+        state_type: &'static str,
+        name: String,
+        input: Value,
+    },
     /// `<Type>StateExited`
-    StateExited { state_type: &'static str, name: String, output: Value },
+    StateExited {
+        state_type: &'static str,
+        name: String,
+        output: Value,
+    },
     ParallelStateStarted,
     ParallelStateSucceeded,
     ParallelStateFailed,
     ParallelStateAborted,
-    MapStateStarted { length: usize },
+    MapStateStarted {
+        length: usize,
+    },
     MapStateSucceeded,
     MapStateFailed,
     MapStateAborted,
-    MapIterationStarted { index: usize, name: String },
-    MapIterationSucceeded { index: usize, name: String },
-    MapIterationFailed { index: usize, name: String },
-    MapIterationAborted { index: usize, name: String },
-    MapRunStarted { map_run_arn: String },
+    MapIterationStarted {
+        index: usize,
+        name: String,
+    },
+    MapIterationSucceeded {
+        index: usize,
+        name: String,
+    },
+    MapIterationFailed {
+        index: usize,
+        name: String,
+    },
+    MapIterationAborted {
+        index: usize,
+        name: String,
+    },
+    MapRunStarted {
+        map_run_arn: String,
+    },
     MapRunSucceeded,
-    MapRunFailed { error: Option<String>, cause: Option<String> },
+    MapRunFailed {
+        error: Option<String>,
+        cause: Option<String>,
+    },
     WaitStateAborted,
-    TaskScheduled { res: TaskResource, region: String, parameters: Value, timeout: Option<u64>, heartbeat: Option<u64> },
-    TaskStarted { res: TaskResource },
-    TaskSucceeded { res: TaskResource, output: Value },
-    TaskFailed { res: TaskResource, error: Option<String>, cause: Option<String> },
-    TaskTimedOut { res: TaskResource, error: Option<String>, cause: Option<String> },
-    LambdaFunctionScheduled { resource: String, input: Value, timeout: Option<u64> },
+    TaskScheduled {
+        res: TaskResource,
+        region: String,
+        parameters: Value,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+    },
+    TaskStarted {
+        res: TaskResource,
+    },
+    TaskSucceeded {
+        res: TaskResource,
+        output: Value,
+    },
+    TaskFailed {
+        res: TaskResource,
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    TaskTimedOut {
+        res: TaskResource,
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    LambdaFunctionScheduled {
+        resource: String,
+        input: Value,
+        timeout: Option<u64>,
+    },
     LambdaFunctionStarted,
-    LambdaFunctionSucceeded { output: Value },
-    LambdaFunctionFailed { error: Option<String>, cause: Option<String> },
-    LambdaFunctionTimedOut { error: Option<String>, cause: Option<String> },
+    LambdaFunctionSucceeded {
+        output: Value,
+    },
+    LambdaFunctionFailed {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+    LambdaFunctionTimedOut {
+        error: Option<String>,
+        cause: Option<String>,
+    },
     /// A run-time evaluation error (States.Runtime / States.QueryEvaluationError) in JSONata.
-    EvaluationFailed { state: String, error: String, cause: String, location: Option<String> },
+    EvaluationFailed {
+        state: String,
+        error: String,
+        cause: String,
+        location: Option<String>,
+    },
 }
 
 impl HistoryEvent {
@@ -112,7 +189,11 @@ impl HistoryEvent {
     pub fn to_json(&self, data_as_text: bool) -> Value {
         use EventKind::*;
         let data = |v: &Value| -> Value {
-            if data_as_text { Value::String(serde_json::to_string(v).unwrap_or_default()) } else { v.clone() }
+            if data_as_text {
+                Value::String(serde_json::to_string(v).unwrap_or_default())
+            } else {
+                v.clone()
+            }
         };
         let not_truncated = || json!({"truncated": false});
         let err = |m: &mut Map<String, Value>, error: &Option<String>, cause: &Option<String>| {
@@ -164,10 +245,27 @@ impl HistoryEvent {
                 details.insert("length".into(), json!(length));
                 Some("mapStateStartedEventDetails")
             }
-            MapIterationStarted { index, name } => iteration(&mut details, *index, name, "mapIterationStartedEventDetails"),
-            MapIterationSucceeded { index, name } => iteration(&mut details, *index, name, "mapIterationSucceededEventDetails"),
-            MapIterationFailed { index, name } => iteration(&mut details, *index, name, "mapIterationFailedEventDetails"),
-            MapIterationAborted { index, name } => iteration(&mut details, *index, name, "mapIterationAbortedEventDetails"),
+            MapIterationStarted { index, name } => iteration(
+                &mut details,
+                *index,
+                name,
+                "mapIterationStartedEventDetails",
+            ),
+            MapIterationSucceeded { index, name } => iteration(
+                &mut details,
+                *index,
+                name,
+                "mapIterationSucceededEventDetails",
+            ),
+            MapIterationFailed { index, name } => {
+                iteration(&mut details, *index, name, "mapIterationFailedEventDetails")
+            }
+            MapIterationAborted { index, name } => iteration(
+                &mut details,
+                *index,
+                name,
+                "mapIterationAbortedEventDetails",
+            ),
             MapRunStarted { map_run_arn } => {
                 details.insert("mapRunArn".into(), Value::String(map_run_arn.clone()));
                 Some("mapRunStartedEventDetails")
@@ -176,11 +274,23 @@ impl HistoryEvent {
                 err(&mut details, error, cause);
                 Some("mapRunFailedEventDetails")
             }
-            TaskScheduled { res, region, parameters, timeout, heartbeat } => {
-                details.insert("resourceType".into(), Value::String(res.resource_type.clone()));
+            TaskScheduled {
+                res,
+                region,
+                parameters,
+                timeout,
+                heartbeat,
+            } => {
+                details.insert(
+                    "resourceType".into(),
+                    Value::String(res.resource_type.clone()),
+                );
                 details.insert("resource".into(), Value::String(res.resource.clone()));
                 details.insert("region".into(), Value::String(region.clone()));
-                details.insert("parameters".into(), Value::String(serde_json::to_string(parameters).unwrap_or_default()));
+                details.insert(
+                    "parameters".into(),
+                    Value::String(serde_json::to_string(parameters).unwrap_or_default()),
+                );
                 if let Some(t) = timeout {
                     details.insert("timeoutInSeconds".into(), json!(t));
                 }
@@ -209,7 +319,11 @@ impl HistoryEvent {
                 err(&mut details, error, cause);
                 Some("taskTimedOutEventDetails")
             }
-            LambdaFunctionScheduled { resource, input, timeout } => {
+            LambdaFunctionScheduled {
+                resource,
+                input,
+                timeout,
+            } => {
                 details.insert("resource".into(), Value::String(resource.clone()));
                 details.insert("input".into(), data(input));
                 details.insert("inputDetails".into(), not_truncated());
@@ -231,7 +345,12 @@ impl HistoryEvent {
                 err(&mut details, error, cause);
                 Some("lambdaFunctionTimedOutEventDetails")
             }
-            EvaluationFailed { state, error, cause, location } => {
+            EvaluationFailed {
+                state,
+                error,
+                cause,
+                location,
+            } => {
                 details.insert("cause".into(), Value::String(cause.clone()));
                 details.insert("error".into(), Value::String(error.clone()));
                 if let Some(l) = location {
@@ -253,13 +372,21 @@ impl HistoryEvent {
     }
 }
 
-fn iteration(details: &mut Map<String, Value>, index: usize, name: &str, key: &'static str) -> Option<&'static str> {
+fn iteration(
+    details: &mut Map<String, Value>,
+    index: usize,
+    name: &str,
+    key: &'static str,
+) -> Option<&'static str> {
     details.insert("index".into(), json!(index));
     details.insert("name".into(), Value::String(name.to_string()));
     Some(key)
 }
 
 fn task_res(details: &mut Map<String, Value>, res: &TaskResource) {
-    details.insert("resourceType".into(), Value::String(res.resource_type.clone()));
+    details.insert(
+        "resourceType".into(),
+        Value::String(res.resource_type.clone()),
+    );
     details.insert("resource".into(), Value::String(res.resource.clone()));
 }

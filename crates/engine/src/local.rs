@@ -61,7 +61,10 @@ pub struct MockTasks {
 
 impl MockTasks {
     pub fn new(case: TestCase) -> Self {
-        MockTasks { case, calls: HashMap::new() }
+        MockTasks {
+            case,
+            calls: HashMap::new(),
+        }
     }
 }
 
@@ -79,7 +82,11 @@ impl TaskHandler for MockTasks {
 }
 
 /// Runs `exec` until it ends. Returns `None` if it can make no progress (nothing pending).
-pub fn run(exec: &mut Execution, tasks: &mut dyn TaskHandler, clock: &mut dyn Clock) -> Option<Outcome> {
+pub fn run(
+    exec: &mut Execution,
+    tasks: &mut dyn TaskHandler,
+    clock: &mut dyn Clock,
+) -> Option<Outcome> {
     exec.start(clock.now_ms());
     let mut timers: BTreeMap<(i64, CommandId), ()> = BTreeMap::new();
     let mut timer_at: HashMap<CommandId, i64> = HashMap::new();
@@ -89,7 +96,11 @@ pub fn run(exec: &mut Execution, tasks: &mut dyn TaskHandler, clock: &mut dyn Cl
             match cmd {
                 Command::InvokeTask(req) => answers.push(match tasks.invoke(&req) {
                     Ok(output) => Input::TaskSucceeded { id: req.id, output },
-                    Err((error, cause)) => Input::TaskFailed { id: req.id, error, cause },
+                    Err((error, cause)) => Input::TaskFailed {
+                        id: req.id,
+                        error,
+                        cause,
+                    },
                 }),
                 Command::StartTimer { id, fire_at_ms } => {
                     timers.insert((fire_at_ms, id), ());
@@ -100,7 +111,9 @@ pub fn run(exec: &mut Execution, tasks: &mut dyn TaskHandler, clock: &mut dyn Cl
                         timers.remove(&(at, id));
                     }
                     answers.retain(|a| match a {
-                        Input::TaskSucceeded { id: x, .. } | Input::TaskFailed { id: x, .. } => *x != id,
+                        Input::TaskSucceeded { id: x, .. } | Input::TaskFailed { id: x, .. } => {
+                            *x != id
+                        }
                         _ => true,
                     });
                 }
@@ -115,7 +128,9 @@ pub fn run(exec: &mut Execution, tasks: &mut dyn TaskHandler, clock: &mut dyn Cl
             }
             continue;
         }
-        let Some((&(at, id), _)) = timers.iter().next() else { return None };
+        let Some((&(at, id), _)) = timers.iter().next() else {
+            return None;
+        };
         timers.remove(&(at, id));
         timer_at.remove(&id);
         clock.advance_to(at);
