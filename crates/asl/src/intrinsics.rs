@@ -476,7 +476,8 @@ impl Parser<'_> {
         }
     }
 
-    /// A JSONPath argument: runs to the next `,` / `)` / whitespace outside brackets,
+    /// A JSONPath argument: outside brackets it runs over member-name characters
+    /// (letters, digits, `_`, `.`, `$`, `*`); inside brackets to the matching `]`, minding
     /// parentheses and quotes.
     fn path(&mut self) -> Result<Path, String> {
         let start = self.pos;
@@ -492,12 +493,22 @@ impl Parser<'_> {
                 self.pos += 1;
                 continue;
             }
-            match b {
-                b'\'' | b'"' if depth > 0 => quote = Some(b),
-                b'[' | b'(' => depth += 1,
-                b']' | b')' if depth > 0 => depth -= 1,
-                b',' | b')' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => break,
-                _ => {}
+            if depth == 0 {
+                // Outside brackets a path is made of member-name-shorthand characters; AWS
+                // requires bracket notation for any other character in a field name.
+                match b {
+                    b'[' => depth = 1,
+                    b'$' | b'.' | b'_' | b'*' | 0x80.. => {}
+                    _ if b.is_ascii_alphanumeric() => {}
+                    _ => break,
+                }
+            } else {
+                match b {
+                    b'\'' | b'"' => quote = Some(b),
+                    b'[' | b'(' => depth += 1,
+                    b']' | b')' => depth -= 1,
+                    _ => {}
+                }
             }
             self.pos += 1;
         }
@@ -911,13 +922,16 @@ fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, StatesError> {
         Function::MathAdd => {
             let a = int_arg(f, args, 0)?;
             let b = int_arg(f, args, 1)?;
-            match a.checked_add(b) {
-                Some(s) => done(Value::from(s)),
-                None => Err(fail(format!(
-                    "Invalid arguments in {}: the sum of {a} and {b} is out of range",
-                    f.name()
-                ))),
+            for (i, x) in [a, b].into_iter().enumerate() {
+                if i32::try_from(x).is_err() {
+                    return Err(fail(format!(
+                        "Invalid arguments in {}: argument {} ({x}) is outside the range of -2147483648 to 2147483647",
+                        f.name(),
+                        i + 1
+                    )));
+                }
             }
+            done(Value::from(a + b))
         }
         Function::StringSplit => {
             let s = str_arg(f, args, 0)?;
@@ -2239,6 +2253,8 @@ mod tests {
             "States.Array(--1)",
             "States.Array(1) x",
             "States.Array($.a b)",
+            "States.Array($.a-b)",
+            "States.Array($.a'b)",
             "States.Array (1)",
             "States.Array(.a)",
             "States.",
@@ -2437,6 +2453,18 @@ mod tests {
         );
         assert_eq!(
             failure("States.MathAdd(9223372036854775807, 1)", json!({})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            ok("States.MathAdd(2147483647, -2147483648)", json!({})),
+            json!(-1)
+        );
+        assert_eq!(
+            failure("States.MathAdd(2147483648, 0)", json!({})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            failure("States.MathAdd(0, -2147483649)", json!({})).error,
             "States.IntrinsicFailure"
         );
         assert_eq!(
