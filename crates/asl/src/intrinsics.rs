@@ -2227,6 +2227,17 @@ mod tests {
             ok("States.Array($['a b'][0])", json!({"a b": [7]})),
             json!([7])
         );
+        assert_eq!(
+            ok(
+                "States.Array($['a,b)'], $._x9.é)",
+                json!({"a,b)": 1, "_x9": {"é": 2}})
+            ),
+            json!([1, 2])
+        );
+        // A filter is scanned as one path argument (its support is path.rs's business).
+        if let Err(e) = Intrinsic::parse("States.ArrayLength($.a[?(@.x == 'p, q)')])") {
+            assert!(e.reason.contains("JSONPath"), "{}", e.reason);
+        }
     }
 
     #[test]
