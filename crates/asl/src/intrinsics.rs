@@ -490,7 +490,7 @@ impl Parser<'_> {
                 } else if b == q {
                     quote = None;
                 }
-                self.pos += 1;
+                self.pos = (self.pos + 1).min(self.bytes.len());
                 continue;
             }
             if depth == 0 {
@@ -1387,7 +1387,7 @@ impl JavaRandom {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::env::StaticScope;
+    use crate::env::{Scope, StaticScope};
     use serde_json::json;
 
     fn eval_with(expr: &str, input: &Value, scope: &mut StaticScope) -> Result<Value, StatesError> {
@@ -2273,6 +2273,7 @@ mod tests {
             "$.a",
             "",
             "States.Array('\\",
+            "States.Array($['\\",
         ] {
             assert!(Intrinsic::parse(bad).is_err(), "{bad}");
         }
@@ -2295,6 +2296,27 @@ mod tests {
                 if text.is_char_boundary(cut) {
                     let _ = Intrinsic::parse(&text[..cut]);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn random_garbage_never_panics() {
+        const PIECES: [&str; 24] = [
+            "States.", "Format", "Array", "MathAdd", "(", ")", ",", " ", "'", "\\", "{", "}", "$",
+            "$$", ".a", "[", "]", "[0]", "['x']", "1", "-", ".5e", "é", "\"",
+        ];
+        let mut scope = StaticScope::default();
+        let input = json!({"a": [1, {"x": "y"}]});
+        for _ in 0..20_000 {
+            let mut text = String::from("States.");
+            let n = (scope.random_u64() % 24) as usize;
+            for _ in 0..n {
+                text.push_str(PIECES[(scope.random_u64() % PIECES.len() as u64) as usize]);
+            }
+            if let Ok(call) = Intrinsic::parse(&text) {
+                let mut s2 = StaticScope::default();
+                let _ = call.eval(&mut Env::new(&input, &mut s2));
             }
         }
     }
