@@ -183,8 +183,7 @@ fn operator_kind(name: &str) -> Option<(OpKind, bool)> {
     if base == "BooleanEquals" {
         return Some((OpKind::Boolean, is_path));
     }
-    let (family, rel): (fn(Relation) -> OpKind, &str) = if let Some(r) = base.strip_prefix("String")
-    {
+    let (family, rel): (fn(Relation) -> OpKind, &str) = if let Some(r) = base.strip_prefix("String") {
         (OpKind::String, r)
     } else if let Some(r) = base.strip_prefix("Numeric") {
         (OpKind::Numeric, r)
@@ -218,11 +217,9 @@ mod msg {
     pub fn not_reference_path(field: &str) -> String {
         format!("The value for the field '{field}' must be a valid reference path")
     }
-    pub const ONE_RULE_KIND: &str =
-        "The object must have only one of the following fields, [And, Or, Not, Variable]";
+    pub const ONE_RULE_KIND: &str = "The object must have only one of the following fields, [And, Or, Not, Variable]";
     pub const VARIABLE_REQUIRED: &str = "These fields are required: [Variable]";
-    pub const OPERATOR_REQUIRED: &str =
-        "A Choice rule with a Variable must have one comparison operator";
+    pub const OPERATOR_REQUIRED: &str = "A Choice rule with a Variable must have one comparison operator";
     pub const EMPTY_ARRAY: &str = "Value cannot be empty";
     pub const NOT_RFC3339: &str = "String does not match RFC3339 timestamp";
 }
@@ -234,11 +231,7 @@ impl ChoiceRule {
     /// All problems are reported, each as a `SCHEMA_VALIDATION_FAILED` diagnostic located at
     /// the offending rule (`…/Choices/0`, `…/Choices/0/And/1`, `…/Choices/0/Not`) or, for a
     /// bad value, at the field (`…/Choices/0/NumericEquals`, `…/Choices/0/Variable`).
-    pub fn parse(
-        obj: &Map<String, Value>,
-        location: &str,
-        top_level: bool,
-    ) -> Result<ChoiceRule, Vec<Diagnostic>> {
+    pub fn parse(obj: &Map<String, Value>, location: &str, top_level: bool) -> Result<ChoiceRule, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         match parse_rule(obj, location, top_level, &mut diags) {
             Some(rule) if diags.is_empty() => Ok(rule),
@@ -248,17 +241,10 @@ impl ChoiceRule {
 
     /// Like [`ChoiceRule::parse`] for any JSON value: a value that is not an object is
     /// reported as `Expected value of type Object` at `location`.
-    pub fn parse_value(
-        value: &Value,
-        location: &str,
-        top_level: bool,
-    ) -> Result<ChoiceRule, Vec<Diagnostic>> {
+    pub fn parse_value(value: &Value, location: &str, top_level: bool) -> Result<ChoiceRule, Vec<Diagnostic>> {
         match value {
             Value::Object(obj) => Self::parse(obj, location, top_level),
-            _ => Err(vec![Diagnostic::schema(
-                msg::expected_type("Object"),
-                location,
-            )]),
+            _ => Err(vec![Diagnostic::schema(msg::expected_type("Object"), location)]),
         }
     }
 
@@ -337,12 +323,10 @@ impl Comparison {
             Operator::Timestamp(rel, operand) => match value.as_str().and_then(Timestamp::parse) {
                 Some(t) => match operand {
                     Operand::Literal(lit) => holds(*rel, t.cmp(lit)),
-                    Operand::Path(p) => {
-                        match select_operand(env, p)?.as_str().and_then(Timestamp::parse) {
-                            Some(other) => holds(*rel, t.cmp(&other)),
-                            None => false,
-                        }
-                    }
+                    Operand::Path(p) => match select_operand(env, p)?.as_str().and_then(Timestamp::parse) {
+                        Some(other) => holds(*rel, t.cmp(&other)),
+                        None => false,
+                    },
                 },
                 None => false,
             },
@@ -354,18 +338,13 @@ impl Comparison {
             Operator::IsNumeric(expected) => value.is_number() == *expected,
             Operator::IsString(expected) => value.is_string() == *expected,
             Operator::IsBoolean(expected) => value.is_boolean() == *expected,
-            Operator::IsTimestamp(expected) => {
-                value.as_str().and_then(Timestamp::parse).is_some() == *expected
-            }
+            Operator::IsTimestamp(expected) => value.as_str().and_then(Timestamp::parse).is_some() == *expected,
             Operator::IsPresent(_) => unreachable!("handled above"),
         })
     }
 }
 
-fn select_operand<'e>(
-    env: &'e Env<'_>,
-    path: &Path,
-) -> Result<std::borrow::Cow<'e, Value>, StatesError> {
+fn select_operand<'e>(env: &'e Env<'_>, path: &Path) -> Result<std::borrow::Cow<'e, Value>, StatesError> {
     env.select(path).map_err(|_| invalid_path_error(path))
 }
 
@@ -415,9 +394,7 @@ pub fn cmp_numbers(a: &Number, b: &Number) -> Option<Ordering> {
 }
 
 fn as_i128(n: &Number) -> Option<i128> {
-    n.as_i64()
-        .map(i128::from)
-        .or_else(|| n.as_u64().map(i128::from))
+    n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from))
 }
 
 fn compare_numbers(rel: Relation, a: &Number, b: &Number) -> bool {
@@ -593,12 +570,7 @@ fn parse_rule(
     })
 }
 
-fn parse_path_field(
-    value: &Value,
-    field: &str,
-    location: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Path> {
+fn parse_path_field(value: &Value, field: &str, location: &str, diags: &mut Vec<Diagnostic>) -> Option<Path> {
     let here = join(location, field);
     let Value::String(text) = value else {
         diags.push(Diagnostic::schema(msg::expected_type("String"), here));
@@ -696,28 +668,19 @@ mod tests {
     use serde_json::json;
 
     fn rule(v: Value) -> ChoiceRule {
-        let Value::Object(m) = v else {
-            panic!("not an object")
-        };
-        ChoiceRule::parse(&m, "/States/C/Choices/0", true)
-            .unwrap_or_else(|d| panic!("parse failed: {d:?}"))
+        let Value::Object(m) = v else { panic!("not an object") };
+        ChoiceRule::parse(&m, "/States/C/Choices/0", true).unwrap_or_else(|d| panic!("parse failed: {d:?}"))
     }
 
     fn diags(v: Value) -> Vec<String> {
-        let Value::Object(m) = v else {
-            panic!("not an object")
-        };
+        let Value::Object(m) = v else { panic!("not an object") };
         match ChoiceRule::parse(&m, "/States/C/Choices/0", true) {
             Ok(r) => panic!("should not parse: {r:?}"),
             Err(d) => d.iter().map(|d| d.to_string()).collect(),
         }
     }
 
-    fn eval_in(
-        r: &ChoiceRule,
-        input: &Value,
-        scope: &mut StaticScope,
-    ) -> Result<bool, StatesError> {
+    fn eval_in(r: &ChoiceRule, input: &Value, scope: &mut StaticScope) -> Result<bool, StatesError> {
         let env = Env::new(input, scope);
         r.evaluate(&env)
     }
@@ -761,25 +724,14 @@ mod tests {
         assert!(both("StringLessThan", json!("AB"), json!("A")));
         assert!(!both("StringLessThan", json!(""), json!("")));
         assert!(both("StringGreaterThan", json!("A"), json!("AB")));
-        assert!(
-            both("StringGreaterThan", json!("B"), json!("a")),
-            "by code point"
-        );
+        assert!(both("StringGreaterThan", json!("B"), json!("a")), "by code point");
         assert!(both("StringLessThanEquals", json!(""), json!("")));
         assert!(both("StringGreaterThanEquals", json!("A"), json!("AB")));
         assert!(!both("StringGreaterThanEquals", json!("AB"), json!("A")));
         assert!(!both("StringLessThan", json!("b"), json!(null)));
         // Java's UTF-16 order: U+1F600 (surrogates D83D..) sorts before U+FF21.
-        assert!(both(
-            "StringLessThan",
-            json!("\u{FF21}"),
-            json!("\u{1F600}")
-        ));
-        assert!(both(
-            "StringGreaterThan",
-            json!("\u{1F600}"),
-            json!("\u{FF21}")
-        ));
+        assert!(both("StringLessThan", json!("\u{FF21}"), json!("\u{1F600}")));
+        assert!(both("StringGreaterThan", json!("\u{1F600}"), json!("\u{FF21}")));
         // Path operand of another type: false.
         assert!(!check_path("StringEquals", json!(1), json!("1")));
     }
@@ -823,11 +775,7 @@ mod tests {
         assert!(both("NumericLessThanEquals", json!(1), json!(1)));
         assert!(both("NumericGreaterThan", json!(-1), json!(0)));
         assert!(both("NumericGreaterThanEquals", json!(1.5), json!(1.5)));
-        assert!(both(
-            "NumericGreaterThan",
-            json!(u64::MAX - 1),
-            json!(u64::MAX)
-        ));
+        assert!(both("NumericGreaterThan", json!(u64::MAX - 1), json!(u64::MAX)));
         assert!(both("NumericLessThan", json!(0), json!(i64::MIN)));
         assert!(both("NumericGreaterThan", json!(-1), json!(u64::MAX)));
         assert!(!both(
@@ -854,16 +802,8 @@ mod tests {
         let t1 = json!("2012-10-09T19:00:56Z");
         assert!(both("TimestampEquals", t0.clone(), t0.clone()));
         assert!(!both("TimestampEquals", t0.clone(), t1.clone()));
-        assert!(both(
-            "TimestampEquals",
-            t0.clone(),
-            json!("2012-10-09T20:00:55+01:00")
-        ));
-        assert!(both(
-            "TimestampEquals",
-            t0.clone(),
-            json!("2012-10-09T19:00:55.000Z")
-        ));
+        assert!(both("TimestampEquals", t0.clone(), json!("2012-10-09T20:00:55+01:00")));
+        assert!(both("TimestampEquals", t0.clone(), json!("2012-10-09T19:00:55.000Z")));
         assert!(both("TimestampLessThan", t1.clone(), t0.clone()));
         assert!(!both("TimestampLessThan", t0.clone(), t0.clone()));
         assert!(both("TimestampGreaterThan", t0.clone(), t1.clone()));
@@ -909,26 +849,12 @@ mod tests {
             (json!([]), ""),
             (json!({}), ""),
         ];
-        let ops = [
-            "IsNull",
-            "IsNumeric",
-            "IsString",
-            "IsBoolean",
-            "IsTimestamp",
-        ];
+        let ops = ["IsNull", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"];
         for (value, kind) in cases {
             for op in ops {
                 let expected = op == kind || (op == "IsString" && kind == "IsTimestamp");
-                assert_eq!(
-                    check(op, json!(true), value.clone()),
-                    expected,
-                    "{op} {value}"
-                );
-                assert_eq!(
-                    check(op, json!(false), value.clone()),
-                    !expected,
-                    "{op} false {value}"
-                );
+                assert_eq!(check(op, json!(true), value.clone()), expected, "{op} {value}");
+                assert_eq!(check(op, json!(false), value.clone()), !expected, "{op} false {value}");
             }
             assert!(check("IsPresent", json!(true), value.clone()));
             assert!(!check("IsPresent", json!(false), value));
@@ -952,9 +878,7 @@ mod tests {
         assert_eq!(err.error, "States.Runtime");
         assert_eq!(
             err.cause.as_deref(),
-            Some(
-                "Invalid path '$.nope.x': The choice state's condition path references an invalid value."
-            )
+            Some("Invalid path '$.nope.x': The choice state's condition path references an invalid value.")
         );
         for (op, operand) in [
             ("IsNull", json!(true)),
@@ -974,25 +898,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.cause.as_deref(),
-            Some(
-                "Invalid path '$.w': The choice state's condition path references an invalid value."
-            )
+            Some("Invalid path '$.w': The choice state's condition path references an invalid value.")
         );
         // An unbound variable is missing as well.
         assert_eq!(
-            eval(
-                json!({"Variable": "$nope", "IsPresent": true, "Next": "X"}),
-                json!({})
-            ),
+            eval(json!({"Variable": "$nope", "IsPresent": true, "Next": "X"}), json!({})),
             Ok(false)
         );
-        assert!(
-            eval(
-                json!({"Variable": "$nope", "IsNull": true, "Next": "X"}),
-                json!({})
-            )
-            .is_err()
-        );
+        assert!(eval(json!({"Variable": "$nope", "IsNull": true, "Next": "X"}), json!({})).is_err());
     }
 
     #[test]
@@ -1004,14 +917,11 @@ mod tests {
         scope.variables.insert("guess".into(), json!("a"));
         scope.variables.insert("answer".into(), json!("a"));
         scope.variables.insert("obj".into(), json!({"n": 5}));
-        let r = rule(
-            json!({"Variable": "$$.Execution.Input.n", "NumericLessThanEquals": 0, "Next": "X"}),
-        );
+        let r = rule(json!({"Variable": "$$.Execution.Input.n", "NumericLessThanEquals": 0, "Next": "X"}));
         assert_eq!(eval_in(&r, &json!({}), &mut scope), Ok(true));
         let r = rule(json!({"Variable": "$guess", "StringEqualsPath": "$answer", "Next": "X"}));
         assert_eq!(eval_in(&r, &json!({}), &mut scope), Ok(true));
-        let r =
-            rule(json!({"Variable": "$obj.n", "NumericGreaterThanPath": "$.limit", "Next": "X"}));
+        let r = rule(json!({"Variable": "$obj.n", "NumericGreaterThanPath": "$.limit", "Next": "X"}));
         assert_eq!(eval_in(&r, &json!({"limit": 4}), &mut scope), Ok(true));
         let r = rule(json!({"Variable": "$", "NumericEquals": 3, "Next": "X"}));
         assert_eq!(eval_in(&r, &json!(3), &mut scope), Ok(true));
@@ -1062,9 +972,7 @@ mod tests {
             "Variable": "$.a", "IsNull": true, "Next": "X",
             "Comment": "c", "Assign": {"x": 1}, "Output": {"y": 2}
         }));
-        let RuleKind::Compare(c) = r.kind() else {
-            panic!()
-        };
+        let RuleKind::Compare(c) = r.kind() else { panic!() };
         assert_eq!(c.variable.as_str(), "$.a");
         assert_eq!(c.operator, Operator::IsNull(true));
         // Every documented operator parses.
@@ -1118,9 +1026,7 @@ mod tests {
             )]
         );
         assert_eq!(
-            diags(
-                json!({"Variable": "$.a", "TimestampEquals": "2016-12-05 21:29:29Z", "Next": "X"})
-            ),
+            diags(json!({"Variable": "$.a", "TimestampEquals": "2016-12-05 21:29:29Z", "Next": "X"})),
             [format!(
                 "SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp at {l}/TimestampEquals"
             )]
@@ -1183,9 +1089,7 @@ mod tests {
         );
         assert_eq!(
             diags(json!({"And": [], "Next": "X"})),
-            [format!(
-                "SCHEMA_VALIDATION_FAILED: Value cannot be empty at {l}/And"
-            )]
+            [format!("SCHEMA_VALIDATION_FAILED: Value cannot be empty at {l}/And")]
         );
         assert_eq!(
             diags(json!({"Or": {}, "Next": "X"})),
@@ -1200,17 +1104,13 @@ mod tests {
             )]
         );
         assert_eq!(
-            diags(
-                json!({"And": [{"Variable": "$.a", "IsNull": true}], "Variable": "$.a", "Next": "X"})
-            ),
+            diags(json!({"And": [{"Variable": "$.a", "IsNull": true}], "Variable": "$.a", "Next": "X"})),
             [format!(
                 "SCHEMA_VALIDATION_FAILED: The object must have only one of the following fields, [And, Or, Not, Variable] at {l}"
             )]
         );
         assert_eq!(
-            diags(
-                json!({"And": [{"Variable": "$.a", "IsNull": true}], "IsNull": true, "Next": "X"})
-            ),
+            diags(json!({"And": [{"Variable": "$.a", "IsNull": true}], "IsNull": true, "Next": "X"})),
             [format!(
                 "SCHEMA_VALIDATION_FAILED: Field 'IsNull' is not supported at {l}"
             )]
@@ -1225,13 +1125,9 @@ mod tests {
             ], "Next": "X"})),
             [
                 format!("SCHEMA_VALIDATION_FAILED: Field 'Next' is not supported at {l}/Or/0"),
-                format!(
-                    "SCHEMA_VALIDATION_FAILED: Expected value of type Number at {l}/Or/1/NumericEquals"
-                ),
+                format!("SCHEMA_VALIDATION_FAILED: Expected value of type Number at {l}/Or/1/NumericEquals"),
                 format!("SCHEMA_VALIDATION_FAILED: Expected value of type Object at {l}/Or/2"),
-                format!(
-                    "SCHEMA_VALIDATION_FAILED: Field 'Assign' is not supported at {l}/Or/3/Not"
-                ),
+                format!("SCHEMA_VALIDATION_FAILED: Field 'Assign' is not supported at {l}/Or/3/Not"),
             ]
         );
         assert_eq!(
@@ -1291,7 +1187,8 @@ mod tests {
             ], "Next": "X"}),
         ];
         let rules: Vec<ChoiceRule> = rules.into_iter().map(rule).collect();
-        let input = json!({"count": 41, "limit": 42.5, "name": "loop\\", "when": "2024-01-01T00:00:00.5+01:00", "flag": true});
+        let input =
+            json!({"count": 41, "limit": 42.5, "name": "loop\\", "when": "2024-01-01T00:00:00.5+01:00", "flag": true});
         let mut scope = StaticScope {
             context: json!({"Execution": {"Input": {"flag": false}}}),
             ..Default::default()
@@ -1318,10 +1215,7 @@ mod tests {
 
     fn conformance_dir() -> Option<PathBuf> {
         let candidates = [
-            Some(
-                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../../shared/conformance/aws-recorded"),
-            ),
+            Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/aws-recorded")),
             std::env::var_os("STEPWISE_CONFORMANCE_DIR").map(PathBuf::from),
             Some(PathBuf::from("/work/shared/conformance/aws-recorded")),
         ];
@@ -1370,10 +1264,7 @@ mod tests {
                 return Ok(c["Next"].as_str().map(str::to_string));
             }
         }
-        Ok(state
-            .get("Default")
-            .and_then(Value::as_str)
-            .map(str::to_string))
+        Ok(state.get("Default").and_then(Value::as_str).map(str::to_string))
     }
 
     fn is_jsonata(def: &Value, state: &Value) -> bool {
@@ -1437,16 +1328,9 @@ mod tests {
                 other => failures.push(format!("{name}: got {other:?}, expected {wanted:?}")),
             }
         }
-        println!(
-            "choice operator conformance: {pass}/{} cases pass",
-            names.len()
-        );
+        println!("choice operator conformance: {pass}/{} cases pass", names.len());
         assert!(failures.is_empty(), "failures:\n{}", failures.join("\n"));
-        assert!(
-            pass > 300,
-            "expected the full corpus, found {}",
-            names.len()
-        );
+        assert!(pass > 300, "expected the full corpus, found {}", names.len());
     }
 
     /// Every recorded history of the corpus that enters a JSONPath Choice state: replay each

@@ -38,9 +38,7 @@ impl<'a> Env<'a> {
             Root::Context => path.select(self.scope.context()),
             Root::Variable(name) => match self.scope.variable(name) {
                 Some(v) => path.select(v),
-                None => Err(PathError::UndefinedVariable {
-                    name: name.to_string(),
-                }),
+                None => Err(PathError::UndefinedVariable { name: name.to_string() }),
             },
         }
     }

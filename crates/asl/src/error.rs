@@ -15,11 +15,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        code: &'static str,
-        message: impl Into<String>,
-        location: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: &'static str, message: impl Into<String>, location: impl Into<String>) -> Self {
         Diagnostic {
             code,
             message: message.into(),

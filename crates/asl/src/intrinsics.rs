@@ -220,9 +220,7 @@ impl Intrinsic {
             reason,
         };
         if !Self::looks_like_call(text) {
-            return Err(fail(
-                "an intrinsic function call must start with 'States.'".into(),
-            ));
+            return Err(fail("an intrinsic function call must start with 'States.'".into()));
         }
         let mut p = Parser {
             text,
@@ -304,18 +302,13 @@ impl Parser<'_> {
     }
 
     fn at_delimiter(&self) -> bool {
-        matches!(
-            self.peek(),
-            None | Some(b',' | b')' | b' ' | b'\t' | b'\n' | b'\r')
-        )
+        matches!(self.peek(), None | Some(b',' | b')' | b' ' | b'\t' | b'\n' | b'\r'))
     }
 
     /// `States.Name(args)`, starting at `States.`.
     fn call(&mut self, depth: usize) -> Result<Call, String> {
         if depth > MAX_NESTING_DEPTH {
-            return Err(format!(
-                "intrinsic functions nest more than {MAX_NESTING_DEPTH} deep"
-            ));
+            return Err(format!("intrinsic functions nest more than {MAX_NESTING_DEPTH} deep"));
         }
         let start = self.pos;
         if !self.text[self.pos..].starts_with("States.") {
@@ -326,8 +319,7 @@ impl Parser<'_> {
             self.pos += 1;
         }
         let name = &self.text[start..self.pos];
-        let func = Function::from_name(name)
-            .ok_or_else(|| format!("unknown intrinsic function '{name}'"))?;
+        let func = Function::from_name(name).ok_or_else(|| format!("unknown intrinsic function '{name}'"))?;
         if self.peek() != Some(b'(') {
             return Err(format!("expected '(' after {name}"));
         }
@@ -341,9 +333,7 @@ impl Parser<'_> {
             loop {
                 let (arg, holes) = self.arg(depth)?;
                 match (&arg, holes) {
-                    (Arg::Literal(Value::String(s)), Some(holes))
-                        if func == Function::Format && args.is_empty() =>
-                    {
+                    (Arg::Literal(Value::String(s)), Some(holes)) if func == Function::Format && args.is_empty() => {
                         template = Some(split_template(s, &holes));
                     }
                     _ => {}
@@ -460,10 +450,7 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Value, String> {
         let start = self.pos;
-        while matches!(
-            self.peek(),
-            Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-        ) {
+        while matches!(self.peek(), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
             self.pos += 1;
         }
         let token = &self.text[start..self.pos];
@@ -606,10 +593,7 @@ enum Outcome {
 
 fn eval_call(call: &Call, env: &mut Env<'_>, field: Option<&str>) -> Result<Value, StatesError> {
     if call.func == Function::Uuid {
-        return Ok(Value::String(uuid_v4(
-            env.scope.random_u64(),
-            env.scope.random_u64(),
-        )));
+        return Ok(Value::String(uuid_v4(env.scope.random_u64(), env.scope.random_u64())));
     }
     let mut nested: SmallVec<[Value; 2]> = SmallVec::new();
     if call.has_nested {
@@ -641,11 +625,7 @@ fn eval_call(call: &Call, env: &mut Env<'_>, field: Option<&str>) -> Result<Valu
     }
 }
 
-fn select<'e>(
-    env: &'e Env<'_>,
-    path: &Path,
-    field: Option<&str>,
-) -> Result<Cow<'e, Value>, StatesError> {
+fn select<'e>(env: &'e Env<'_>, path: &Path, field: Option<&str>) -> Result<Cow<'e, Value>, StatesError> {
     env.select(path).map_err(|e| match e {
         PathError::NotFound { .. } => {
             let root = match path.root() {
@@ -700,22 +680,14 @@ fn str_arg<'v>(f: Function, args: &'v [Cow<'_, Value>], i: usize) -> Result<&'v 
     }
 }
 
-fn arr_arg<'v>(
-    f: Function,
-    args: &'v [Cow<'_, Value>],
-    i: usize,
-) -> Result<&'v [Value], StatesError> {
+fn arr_arg<'v>(f: Function, args: &'v [Cow<'_, Value>], i: usize) -> Result<&'v [Value], StatesError> {
     match &*args[i] {
         Value::Array(a) => Ok(a),
         other => Err(wrong_type(f, i, "an array", other)),
     }
 }
 
-fn obj_arg<'v>(
-    f: Function,
-    args: &'v [Cow<'_, Value>],
-    i: usize,
-) -> Result<&'v Map<String, Value>, StatesError> {
+fn obj_arg<'v>(f: Function, args: &'v [Cow<'_, Value>], i: usize) -> Result<&'v Map<String, Value>, StatesError> {
     match &*args[i] {
         Value::Object(m) => Ok(m),
         other => Err(wrong_type(f, i, "an object", other)),
@@ -782,9 +754,7 @@ fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, StatesError> {
             write_json(&mut out, &args[0]);
             done(Value::String(out))
         }
-        Function::Array => done(Value::Array(
-            args.iter().map(|v| v.as_ref().clone()).collect(),
-        )),
+        Function::Array => done(Value::Array(args.iter().map(|v| v.as_ref().clone()).collect())),
         Function::ArrayPartition => {
             let arr = arr_arg(f, args, 0)?;
             let size = int_arg(f, args, 1)?;
@@ -856,8 +826,7 @@ fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, StatesError> {
             check_len(f, s)?;
             match base64_decode(s) {
                 Some(bytes) => done(Value::String(
-                    String::from_utf8(bytes)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                 )),
                 None => Err(fail(format!(
                     "Invalid arguments in {}: the input is not valid Base64",
@@ -967,9 +936,7 @@ fn check_len(f: Function, s: &str) -> Result<(), StatesError> {
 /// serde_json reads `-0` as a float; AWS (Jackson) reads it as the integer 0.
 fn normalize_parsed(v: &mut Value) {
     match v {
-        Value::Number(n)
-            if n.is_f64() && n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) =>
-        {
+        Value::Number(n) if n.is_f64() && n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) => {
             *v = Value::from(0);
         }
         Value::Array(a) => a.iter_mut().for_each(normalize_parsed),
@@ -2018,7 +1985,9 @@ mod tests {
                 &mut scope
             )
             .unwrap(),
-            json!("Formatting arguments fst=exec-1 and snd={Id=arn:aws:states:us-east-1:111111111111:stateMachine:sm-one-two, Name=sm-one-two}.")
+            json!(
+                "Formatting arguments fst=exec-1 and snd={Id=arn:aws:states:us-east-1:111111111111:stateMachine:sm-one-two, Name=sm-one-two}."
+            )
         );
         // generic__nested_calls_2
         assert_eq!(
@@ -2041,9 +2010,7 @@ mod tests {
             json!({"constant_in_literal": "false", "constant_input_field": "constant_value"})
         );
         // assign_reference_variables__reference_in_map_state__MAP_STATE_REFERENCE_IN_INTRINSIC_FUNCTION
-        scope
-            .variables
-            .insert("AnswerTemplate".into(), json!("It's {}!"));
+        scope.variables.insert("AnswerTemplate".into(), json!("It's {}!"));
         assert_eq!(
             eval_with(
                 "States.Format($AnswerTemplate, $$.Map.Item.Value)",
@@ -2088,10 +2055,7 @@ mod tests {
             ("States.ArrayGetItem($.inputArray, 2)", json!(3)),
             ("States.ArrayLength($.inputArray)", json!(6)),
             ("States.ArrayUnique($.duplicateArray)", json!([1, 2, 3, 4])),
-            (
-                "States.Base64Encode($.rawString)",
-                json!("SGVsbG8gV29ybGQ="),
-            ),
+            ("States.Base64Encode($.rawString)", json!("SGVsbG8gV29ybGQ=")),
             ("States.Base64Decode($.encodedString)", json!("Hello World")),
             (
                 "States.Hash($.inputString, 'SHA-256')",
@@ -2102,15 +2066,9 @@ mod tests {
                 json!({"a": 1, "b": 2, "c": 3, "d": 4}),
             ),
             ("States.StringToJson($.jsonString)", json!({"key": "value"})),
-            (
-                "States.JsonToString($.jsonObject)",
-                json!("{\"test\":\"object\"}"),
-            ),
+            ("States.JsonToString($.jsonObject)", json!("{\"test\":\"object\"}")),
             ("States.MathAdd($.value1, $.value2)", json!(8)),
-            (
-                "States.StringSplit($.csvString, ',')",
-                json!(["a", "b", "c", "d", "e"]),
-            ),
+            ("States.StringSplit($.csvString, ',')", json!(["a", "b", "c", "d", "e"])),
             (
                 "States.Format('Hello {}, welcome to {}!', $.name, $.place)",
                 json!("Hello John, welcome to LocalStack!"),
@@ -2144,10 +2102,7 @@ mod tests {
                 )
                 .unwrap();
                 let n = v.as_i64().unwrap_or_else(|| panic!("not an integer: {v}"));
-                assert!(
-                    n >= java_round(lo) as i64 && n < java_round(hi) as i64,
-                    "{n}"
-                );
+                assert!(n >= java_round(lo) as i64 && n < java_round(hi) as i64, "{n}");
             }
         }
         // With a seed: java.util.Random, deterministic.
@@ -2181,28 +2136,16 @@ mod tests {
 
     #[test]
     fn string_literal_escapes() {
-        assert_eq!(
-            ok(r"States.Format('It\'s {}', 'me')", json!({})),
-            json!("It's me")
-        );
-        assert_eq!(
-            ok(r"States.Format('\{\} {} \\', 1)", json!({})),
-            json!("{} 1 \\")
-        );
+        assert_eq!(ok(r"States.Format('It\'s {}', 'me')", json!({})), json!("It's me"));
+        assert_eq!(ok(r"States.Format('\{\} {} \\', 1)", json!({})), json!("{} 1 \\"));
         assert_eq!(ok(r"States.Format('\{} {}', 1)", json!({})), json!("{} 1"));
-        assert_eq!(
-            ok(r"States.Format('a { b } {}', 1)", json!({})),
-            json!("a { b } 1")
-        );
+        assert_eq!(ok(r"States.Format('a { b } {}', 1)", json!({})), json!("a { b } 1"));
         assert_eq!(
             ok(r"States.Array('\\', '\'', '{}')", json!({})),
             json!(["\\", "'", "{}"])
         );
         // Placeholders in a template that comes from a path are all live.
-        assert_eq!(
-            ok("States.Format($.t, 1, 'x')", json!({"t": "{}-{}"})),
-            json!("1-x")
-        );
+        assert_eq!(ok("States.Format($.t, 1, 'x')", json!({"t": "{}-{}"})), json!("1-x"));
     }
 
     #[test]
@@ -2215,23 +2158,11 @@ mod tests {
             json!([1, -2, 1.5, -0.25, 1000.0, true, false, null, "x"])
         );
         assert_eq!(ok("States.Array(-0)", json!({})).to_string(), "[0]");
+        assert_eq!(ok("States.Array( 1 ,2\t, 'a' )", json!({})), json!([1, 2, "a"]));
+        assert_eq!(ok("States.Array($, $.a)", json!({"a": 1})), json!([{"a": 1}, 1]));
+        assert_eq!(ok("States.Array($['a b'][0])", json!({"a b": [7]})), json!([7]));
         assert_eq!(
-            ok("States.Array( 1 ,2\t, 'a' )", json!({})),
-            json!([1, 2, "a"])
-        );
-        assert_eq!(
-            ok("States.Array($, $.a)", json!({"a": 1})),
-            json!([{"a": 1}, 1])
-        );
-        assert_eq!(
-            ok("States.Array($['a b'][0])", json!({"a b": [7]})),
-            json!([7])
-        );
-        assert_eq!(
-            ok(
-                "States.Array($['a,b)'], $._x9.é)",
-                json!({"a,b)": 1, "_x9": {"é": 2}})
-            ),
+            ok("States.Array($['a,b)'], $._x9.é)", json!({"a,b)": 1, "_x9": {"é": 2}})),
             json!([1, 2])
         );
         // A filter is scanned as one path argument (its support is path.rs's business).
@@ -2303,8 +2234,8 @@ mod tests {
     #[test]
     fn random_garbage_never_panics() {
         const PIECES: [&str; 24] = [
-            "States.", "Format", "Array", "MathAdd", "(", ")", ",", " ", "'", "\\", "{", "}", "$",
-            "$$", ".a", "[", "]", "[0]", "['x']", "1", "-", ".5e", "é", "\"",
+            "States.", "Format", "Array", "MathAdd", "(", ")", ",", " ", "'", "\\", "{", "}", "$", "$$", ".a", "[",
+            "]", "[0]", "['x']", "1", "-", ".5e", "é", "\"",
         ];
         let mut scope = StaticScope::default();
         let input = json!({"a": [1, {"x": "y"}]});
@@ -2323,22 +2254,17 @@ mod tests {
 
     #[test]
     fn format_rendering() {
-        let input = json!({"o": {"a": 1, "b": [1, "x", null], "c": {"d": true}}, "f": 1e20, "g": 3.0, "h": 0.0001, "i": -1.5});
+        let input =
+            json!({"o": {"a": 1, "b": [1, "x", null], "c": {"d": true}}, "f": 1e20, "g": 3.0, "h": 0.0001, "i": -1.5});
         assert_eq!(
             ok("States.Format('{}', $.o)", input.clone()),
             json!("{a=1, b=[1, x, null], c={d=true}}")
         );
         assert_eq!(
-            ok(
-                "States.Format('{} {} {} {}', $.f, $.g, $.h, $.i)",
-                input.clone()
-            ),
+            ok("States.Format('{} {} {} {}', $.f, $.g, $.h, $.i)", input.clone()),
             json!("1.0E20 3.0 1.0E-4 -1.5")
         );
-        assert_eq!(
-            ok("States.Format('{}', $.o.b)", input),
-            json!("[1, x, null]")
-        );
+        assert_eq!(ok("States.Format('{}', $.o.b)", input), json!("[1, x, null]"));
         let e = failure("States.Format('{} {}', 1)", json!({}));
         assert_eq!(e.error, "States.IntrinsicFailure");
         let e = failure("States.Format('{}', 1, 2)", json!({}));
@@ -2383,11 +2309,7 @@ mod tests {
     fn string_to_json() {
         assert_eq!(ok("States.StringToJson('')", json!({})), Value::Null);
         assert_eq!(
-            ok(
-                "States.StringToJson($.s)",
-                json!({"s": "[-0, {\"a\": -0}]"})
-            )
-            .to_string(),
+            ok("States.StringToJson($.s)", json!({"s": "[-0, {\"a\": -0}]"})).to_string(),
             "[0,{\"a\":0}]"
         );
         let e = failure("States.StringToJson('{nope')", json!({}));
@@ -2429,26 +2351,14 @@ mod tests {
             failure("States.ArrayLength($.a[0])", input.clone()).error,
             "States.IntrinsicFailure"
         );
-        assert_eq!(
-            ok("States.ArrayContains($.u, $.u[17])", input.clone()),
-            json!(true)
-        );
+        assert_eq!(ok("States.ArrayContains($.u, $.u[17])", input.clone()), json!(true));
         assert_eq!(ok("States.ArrayContains($.a, 6)", input), json!(false));
-        assert_eq!(
-            ok("States.ArrayRange(9, 0, -3)", json!({})),
-            json!([9, 6, 3, 0])
-        );
+        assert_eq!(ok("States.ArrayRange(9, 0, -3)", json!({})), json!([9, 6, 3, 0]));
         assert_eq!(ok("States.ArrayRange(0, 9, -3)", json!({})), json!([]));
         assert_eq!(ok("States.ArrayRange(1, 9, 9)", json!({})), json!([1]));
+        assert_eq!(ok("States.ArrayRange(0.5, 2.4, 1)", json!({})), json!([1, 2]));
         assert_eq!(
-            ok("States.ArrayRange(0.5, 2.4, 1)", json!({})),
-            json!([1, 2])
-        );
-        assert_eq!(
-            ok("States.ArrayRange(1, 1000, 1)", json!({}))
-                .as_array()
-                .unwrap()
-                .len(),
+            ok("States.ArrayRange(1, 1000, 1)", json!({})).as_array().unwrap().len(),
             1000
         );
         let e = failure("States.ArrayRange(0, 1000, 1)", json!({}));
@@ -2471,15 +2381,9 @@ mod tests {
     #[test]
     fn math_add() {
         assert_eq!(ok("States.MathAdd(1, 2)", json!({})).to_string(), "3");
-        assert_eq!(
-            ok("States.MathAdd($.count, 1)", json!({"count": 41})),
-            json!(42)
-        );
+        assert_eq!(ok("States.MathAdd($.count, 1)", json!({"count": 41})), json!(42));
         assert_eq!(ok("States.MathAdd(-1.5, 0)", json!({})), json!(-1));
-        assert_eq!(
-            ok("States.MathAdd(0.49999999999999994, 0)", json!({})),
-            json!(0)
-        );
+        assert_eq!(ok("States.MathAdd(0.49999999999999994, 0)", json!({})), json!(0));
         assert_eq!(
             failure("States.MathAdd($.s, 1)", json!({"s": "1"})).error,
             "States.IntrinsicFailure"
@@ -2488,10 +2392,7 @@ mod tests {
             failure("States.MathAdd(9223372036854775807, 1)", json!({})).error,
             "States.IntrinsicFailure"
         );
-        assert_eq!(
-            ok("States.MathAdd(2147483647, -2147483648)", json!({})),
-            json!(-1)
-        );
+        assert_eq!(ok("States.MathAdd(2147483647, -2147483648)", json!({})), json!(-1));
         assert_eq!(
             failure("States.MathAdd(2147483648, 0)", json!({})).error,
             "States.IntrinsicFailure"
@@ -2527,14 +2428,8 @@ mod tests {
             let enc = ok("States.Base64Encode($.s)", json!({"s": s}));
             assert_eq!(ok("States.Base64Decode($.e)", json!({"e": enc})), json!(s));
         }
-        assert_eq!(
-            ok("States.Base64Encode('foob')", json!({})),
-            json!("Zm9vYg==")
-        );
-        assert_eq!(
-            ok("States.Base64Decode('Zm9vYg')", json!({})),
-            json!("foob")
-        );
+        assert_eq!(ok("States.Base64Encode('foob')", json!({})), json!("Zm9vYg=="));
+        assert_eq!(ok("States.Base64Decode('Zm9vYg')", json!({})), json!("foob"));
         for bad in ["Zm9v!", "Z", "Zm9vY===", "Zm=9"] {
             assert_eq!(
                 failure("States.Base64Decode($.s)", json!({"s": bad})).error,
@@ -2554,19 +2449,11 @@ mod tests {
     #[test]
     fn json_merge() {
         assert_eq!(
-            failure(
-                "States.JsonMerge($.a, $.b, true)",
-                json!({"a": {}, "b": {}})
-            )
-            .error,
+            failure("States.JsonMerge($.a, $.b, true)", json!({"a": {}, "b": {}})).error,
             "States.IntrinsicFailure"
         );
         assert_eq!(
-            failure(
-                "States.JsonMerge($.a, $.b, false)",
-                json!({"a": {}, "b": []})
-            )
-            .error,
+            failure("States.JsonMerge($.a, $.b, false)", json!({"a": {}, "b": []})).error,
             "States.IntrinsicFailure"
         );
     }
@@ -2574,10 +2461,7 @@ mod tests {
     #[test]
     fn string_split() {
         assert_eq!(ok("States.StringSplit('', ',')", json!({})), json!([]));
-        assert_eq!(
-            ok("States.StringSplit('a,b', '')", json!({})),
-            json!(["a,b"])
-        );
+        assert_eq!(ok("States.StringSplit('a,b', '')", json!({})), json!(["a,b"]));
         assert_eq!(
             ok("States.StringSplit('a✓b✓✓c', '✓')", json!({})),
             json!(["a", "b", "c"])
@@ -2599,9 +2483,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.cause.as_deref(),
-            Some(
-                "The JSONPath '$.x.y' specified for the field 'f.$' could not be found in the input '{\"x\":{}}'"
-            )
+            Some("The JSONPath '$.x.y' specified for the field 'f.$' could not be found in the input '{\"x\":{}}'")
         );
         assert_eq!(
             failure("States.Array($undefinedVar)", json!({})).error,
@@ -2612,10 +2494,7 @@ mod tests {
     #[test]
     fn api() {
         let call = Intrinsic::parse("States.Format('{}', States.Array($a, $$.b), $.c)").unwrap();
-        assert_eq!(
-            call.as_str(),
-            "States.Format('{}', States.Array($a, $$.b), $.c)"
-        );
+        assert_eq!(call.as_str(), "States.Format('{}', States.Array($a, $$.b), $.c)");
         assert_eq!(call.function(), Function::Format);
         let mut paths = Vec::new();
         call.for_each_path(|p| paths.push(p.as_str().to_string()));

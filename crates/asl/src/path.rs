@@ -250,34 +250,19 @@ mod tests {
     #[test]
     fn reference_paths_select_and_assign() {
         let v = json!({"a": {"b": [1, 2, 3]}});
-        assert_eq!(
-            *Path::parse("$.a.b[1]").unwrap().select(&v).unwrap(),
-            json!(2)
-        );
-        assert_eq!(
-            *Path::parse("$['a']['b'][-1]").unwrap().select(&v).unwrap(),
-            json!(3)
-        );
+        assert_eq!(*Path::parse("$.a.b[1]").unwrap().select(&v).unwrap(), json!(2));
+        assert_eq!(*Path::parse("$['a']['b'][-1]").unwrap().select(&v).unwrap(), json!(3));
         let err = Path::parse("$.x").unwrap().select(&v).unwrap_err();
         assert_eq!(err.to_string(), "No results for path: $['x']");
         let mut t = json!({"a": 1});
-        Path::parse("$.r.s")
-            .unwrap()
-            .assign(&mut t, json!(true))
-            .unwrap();
+        Path::parse("$.r.s").unwrap().assign(&mut t, json!(true)).unwrap();
         assert_eq!(t, json!({"a": 1, "r": {"s": true}}));
     }
 
     #[test]
     fn roots() {
-        assert_eq!(
-            Path::parse("$$.Execution.Id").unwrap().root(),
-            &Root::Context
-        );
-        assert_eq!(
-            Path::parse("$myVar.x").unwrap().root(),
-            &Root::Variable("myVar".into())
-        );
+        assert_eq!(Path::parse("$$.Execution.Id").unwrap().root(), &Root::Context);
+        assert_eq!(Path::parse("$myVar.x").unwrap().root(), &Root::Variable("myVar".into()));
         assert_eq!(Path::parse("$").unwrap().root(), &Root::Input);
     }
 }

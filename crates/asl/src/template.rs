@@ -33,10 +33,7 @@ impl Template {
         match value {
             Value::Object(map) => compile_object(map, location, diags),
             Value::Array(items) => {
-                let parts: Vec<Template> = items
-                    .iter()
-                    .map(|v| Template::compile(v, location, diags))
-                    .collect();
+                let parts: Vec<Template> = items.iter().map(|v| Template::compile(v, location, diags)).collect();
                 if parts.iter().all(|p| matches!(p, Template::Const(_))) {
                     Template::Const(value.clone())
                 } else {
@@ -73,16 +70,12 @@ impl Template {
                 Ok(v) => Ok(v.into_owned()),
                 Err(e) => Err(path_not_found(field, path, &e, env)),
             },
-            Template::Intrinsic { call, .. } => call.eval(env),
+            Template::Intrinsic { field, call } => call.eval_for_field(env, field),
         }
     }
 }
 
-fn compile_object(
-    map: &Map<String, Value>,
-    location: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Template {
+fn compile_object(map: &Map<String, Value>, location: &str, diags: &mut Vec<Diagnostic>) -> Template {
     let mut fields = Vec::with_capacity(map.len());
     let mut dynamic = false;
     for (key, v) in map {

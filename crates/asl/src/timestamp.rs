@@ -261,8 +261,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097; // 0..=146096
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153; // March = 0
     let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
@@ -292,10 +291,7 @@ mod tests {
             "offsets name the same instant"
         );
         assert_eq!(ts("2012-10-09T19:00:55-02:30"), ts("2012-10-09T21:30:55Z"));
-        assert_eq!(
-            ts("2024-02-29T00:00:00Z"),
-            ts("2024-02-28T23:00:00Z").add_seconds(3600)
-        );
+        assert_eq!(ts("2024-02-29T00:00:00Z"), ts("2024-02-28T23:00:00Z").add_seconds(3600));
         assert!(ts("2000-02-29T00:00:00Z") > ts("1999-12-31T23:59:59.999999999Z"));
         assert_eq!(ts("1969-12-31T23:59:59Z").unix_seconds(), -1);
         assert!(parse_rfc3339("0001-01-01T00:00:00Z").is_some());
@@ -349,10 +345,7 @@ mod tests {
         let t = ts("2016-03-05T21:29:29.243167252+02:00");
         assert_eq!(t.to_iso8601_millis(), "2016-03-05T19:29:29.243Z");
         assert_eq!(t.to_string(), "2016-03-05T19:29:29.243167252Z");
-        assert_eq!(
-            ts("2016-03-05T21:29:29.25Z").to_string(),
-            "2016-03-05T21:29:29.250Z"
-        );
+        assert_eq!(ts("2016-03-05T21:29:29.25Z").to_string(), "2016-03-05T21:29:29.250Z");
         assert_eq!(
             Timestamp::from_unix_millis(1_704_067_200_000).to_iso8601_millis(),
             "2024-01-01T00:00:00.000Z"

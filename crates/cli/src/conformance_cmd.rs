@@ -43,10 +43,7 @@ pub fn run(a: ConformanceArgs) -> anyhow::Result<ExitCode> {
         }
         if a.history {
             for (name, msg) in history_report.failures() {
-                println!(
-                    "{}",
-                    Report::render_failure(&format!("{name} (history)"), msg)
-                );
+                println!("{}", Report::render_failure(&format!("{name} (history)"), msg));
             }
         }
     }

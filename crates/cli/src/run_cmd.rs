@@ -62,16 +62,14 @@ pub fn now_ms() -> i64 {
 }
 
 pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&a.definition)
-        .with_context(|| format!("cannot read {}", a.definition.display()))?;
+    let text =
+        std::fs::read_to_string(&a.definition).with_context(|| format!("cannot read {}", a.definition.display()))?;
     let def = match StateMachine::parse(&text) {
         Ok(d) => Arc::new(d),
         Err(e) => bail!("{e}"),
     };
     let input_text = match a.input.strip_prefix('@') {
-        Some(file) => {
-            std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?
-        }
+        Some(file) => std::fs::read_to_string(file).with_context(|| format!("cannot read {file}"))?,
         None => a.input.clone(),
     };
     let input: Value = serde_json::from_str(&input_text).context("the input is not valid JSON")?;
@@ -86,8 +84,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let mut tasks: Box<dyn TaskHandler> = match (&a.mock_config, &a.test_case) {
         (Some(file), Some(case)) => {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
             let cfg = MockConfig::parse(&text)?;
             Box::new(MockTasks::new(cfg.test_case(&name, case)?))
         }
@@ -95,12 +92,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let standard = a.workflow_type == "STANDARD";
     let start = now_ms();
-    let mut cfg = ExecutionConfig::new(
-        &name,
-        &new_execution_name(start),
-        "us-east-1",
-        "123456789012",
-    );
+    let mut cfg = ExecutionConfig::new(&name, &new_execution_name(start), "us-east-1", "123456789012");
     cfg.start_time_ms = start;
     cfg.record_history = a.history;
     cfg.max_history_events = standard.then_some(25_000);

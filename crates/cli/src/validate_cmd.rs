@@ -14,8 +14,7 @@ pub struct ValidateArgs {
 }
 
 pub fn run(a: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&a.file)
-        .with_context(|| format!("cannot read {}", a.file.display()))?;
+    let text = std::fs::read_to_string(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
     let (result, diagnostics, code) = match StateMachine::parse(&text) {
         Ok(_) => ("OK", Vec::new(), ExitCode::SUCCESS),
         Err(e) => (

@@ -17,9 +17,7 @@ fn corpus_dir() -> Option<PathBuf> {
         candidates.push(dir.join("aws-recorded"));
         candidates.push(dir);
     }
-    candidates.push(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/aws-recorded"),
-    );
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/aws-recorded"));
     candidates.push(PathBuf::from("/work/shared/conformance/aws-recorded"));
     candidates.into_iter().find(|d| d.is_dir())
 }
@@ -56,11 +54,7 @@ fn corpus_loads_and_matches_itself() {
             assert!(crate::uses_reordered_form(case.history.as_deref().unwrap()));
         }
         for token in &case.case_tokens {
-            assert!(
-                case.placeholders.is_whole_token(token),
-                "{}: {token}",
-                case.name
-            );
+            assert!(case.placeholders.is_whole_token(token), "{}: {token}", case.name);
         }
     }
     assert_eq!(with_history, 286);

@@ -36,10 +36,7 @@ pub fn uses_reordered_form(events: &[Value]) -> bool {
 fn ends_parallel(t: &str) -> bool {
     matches!(
         t,
-        "ParallelStateSucceeded"
-            | "ParallelStateAborted"
-            | "ParallelStateExited"
-            | "ParallelStateFailed"
+        "ParallelStateSucceeded" | "ParallelStateAborted" | "ParallelStateExited" | "ParallelStateFailed"
     )
 }
 
@@ -85,17 +82,8 @@ pub fn reorder_parallel_events(events: &[Value]) -> Vec<Value> {
 /// Compares an actual history with a recorded one. When the recorded history uses the
 /// re-ordered Parallel-branch form (events with `"id": [0]`), the actual events are
 /// transformed the same way first (see [`compare_history_with`]).
-pub fn compare_history(
-    expected: &[Value],
-    actual: &[Value],
-    placeholders: &Placeholders,
-) -> Result<(), Mismatch> {
-    compare_history_with(
-        expected,
-        actual,
-        placeholders,
-        uses_reordered_form(expected),
-    )
+pub fn compare_history(expected: &[Value], actual: &[Value], placeholders: &Placeholders) -> Result<(), Mismatch> {
+    compare_history_with(expected, actual, placeholders, uses_reordered_form(expected))
 }
 
 /// Compares an actual history with a recorded one; `reordered` says whether the recorded
@@ -137,27 +125,14 @@ pub fn compare_history_with(
                 out.push(&event_path(i), kind, Some(&e_types), Some(&a_types));
                 aligned = false;
             } else {
-                compare_run(
-                    &expected[i..e_end],
-                    &actual[i..a_end],
-                    i,
-                    placeholders,
-                    &mut out,
-                );
+                compare_run(&expected[i..e_end], &actual[i..a_end], i, placeholders, &mut out);
             }
             i = e_end;
         } else {
             if event_type(&expected[i]) != event_type(&actual[i]) {
                 aligned = false;
             }
-            diff(
-                &expected[i],
-                &actual[i],
-                None,
-                placeholders,
-                &event_path(i),
-                &mut out,
-            );
+            diff(&expected[i], &actual[i], None, placeholders, &event_path(i), &mut out);
             i += 1;
         }
     }
@@ -198,13 +173,7 @@ fn run_end(events: &[Value], from: usize) -> usize {
 
 /// Compares two equally long runs as multisets (a perfect matching where every expected
 /// event matches its actual partner). `offset` is the run's index in the history.
-fn compare_run(
-    expected: &[Value],
-    actual: &[Value],
-    offset: usize,
-    ph: &Placeholders,
-    out: &mut Diffs,
-) {
+fn compare_run(expected: &[Value], actual: &[Value], offset: usize, ph: &Placeholders, out: &mut Diffs) {
     let k = expected.len();
     let fits: Vec<Vec<bool>> = expected
         .iter()
@@ -227,12 +196,7 @@ fn compare_run(
         let exp = &expected[e];
         let closest = closest_event(exp, actual, &free);
         let path = event_path(offset + e);
-        out.push(
-            &path,
-            DiffKind::Unmatched,
-            Some(exp),
-            closest.map(|j| &actual[j]),
-        );
+        out.push(&path, DiffKind::Unmatched, Some(exp), closest.map(|j| &actual[j]));
         if let Some(j) = closest {
             diff(exp, &actual[j], None, ph, &path, out);
         }

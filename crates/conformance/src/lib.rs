@@ -18,15 +18,13 @@ mod placeholders;
 mod report;
 
 pub use history::{
-    HISTORY_PATH, compare_history, compare_history_with, is_reordered_event,
-    reorder_parallel_events, uses_reordered_form,
+    HISTORY_PATH, compare_history, compare_history_with, is_reordered_event, reorder_parallel_events,
+    uses_reordered_form,
 };
-pub use load::{
-    Case, LoadError, PLACEHOLDERS_FILE, SourceNotes, load_case, load_cases, parse_source,
-};
+pub use load::{Case, LoadError, PLACEHOLDERS_FILE, SourceNotes, load_case, load_cases, parse_source};
 pub use matcher::{
-    DiffKind, Difference, MAX_DIFFERENCES, Mismatch, compare, compare_at, matches, numbers_equal,
-    short_json, string_matches,
+    DiffKind, Difference, MAX_DIFFERENCES, Mismatch, compare, compare_at, matches, numbers_equal, short_json,
+    string_matches,
 };
 pub use placeholders::{Placeholders, STANDARD_TOKENS, Token, TokenScope};
 pub use report::{CaseResult, Outcome, Report};

@@ -161,11 +161,10 @@ impl TokenFile {
 
     fn parse(path: &Path) -> Result<TokenFile, LoadError> {
         let doc = read_json(path)?;
-        let standard =
-            Placeholders::from_placeholders_json(&doc).ok_or_else(|| LoadError::Invalid {
-                path: path.to_path_buf(),
-                message: "expected a \"standard\" list of {\"token\", \"regex\"} entries".into(),
-            })?;
+        let standard = Placeholders::from_placeholders_json(&doc).ok_or_else(|| LoadError::Invalid {
+            path: path.to_path_buf(),
+            message: "expected a \"standard\" list of {\"token\", \"regex\"} entries".into(),
+        })?;
         let test_specific = doc
             .get("test_specific")
             .and_then(Value::as_array)

@@ -57,12 +57,7 @@ pub struct Mismatch {
 
 impl Mismatch {
     /// A mismatch with one difference.
-    pub fn single(
-        path: impl Into<String>,
-        kind: DiffKind,
-        expected: Option<Value>,
-        actual: Option<Value>,
-    ) -> Mismatch {
+    pub fn single(path: impl Into<String>, kind: DiffKind, expected: Option<Value>, actual: Option<Value>) -> Mismatch {
         Mismatch {
             differences: vec![Difference {
                 path: path.into(),
@@ -199,13 +194,7 @@ impl Diffs {
         self.items.len() >= self.limit
     }
 
-    pub(crate) fn push(
-        &mut self,
-        path: &str,
-        kind: DiffKind,
-        expected: Option<&Value>,
-        actual: Option<&Value>,
-    ) {
+    pub(crate) fn push(&mut self, path: &str, kind: DiffKind, expected: Option<&Value>, actual: Option<&Value>) {
         if self.full() {
             self.truncated = true;
             return;
@@ -231,21 +220,12 @@ impl Diffs {
 }
 
 /// Compares `expected` (with placeholders) with `actual`.
-pub fn compare(
-    expected: &Value,
-    actual: &Value,
-    placeholders: &Placeholders,
-) -> Result<(), Mismatch> {
+pub fn compare(expected: &Value, actual: &Value, placeholders: &Placeholders) -> Result<(), Mismatch> {
     compare_at(expected, actual, placeholders, "")
 }
 
 /// Like [`compare`], with the reported paths starting at `path` (a JSON Pointer).
-pub fn compare_at(
-    expected: &Value,
-    actual: &Value,
-    placeholders: &Placeholders,
-    path: &str,
-) -> Result<(), Mismatch> {
+pub fn compare_at(expected: &Value, actual: &Value, placeholders: &Placeholders, path: &str) -> Result<(), Mismatch> {
     let mut diffs = Diffs::new(MAX_DIFFERENCES);
     diff(expected, actual, None, placeholders, path, &mut diffs);
     diffs.into_result()
@@ -437,15 +417,10 @@ mod tests {
             e.clone(),
             json!("arn:aws:lambda:us-east-1:123456789012:stateMachine:x")
         ));
-        assert!(!ok(
-            e.clone(),
-            json!("arn:aws:states:us-east-1:1:execution:x")
-        ));
+        assert!(!ok(e.clone(), json!("arn:aws:states:us-east-1:1:execution:x")));
         // A whole-token-looking value but not a string: rule 2 needs a string.
         assert!(!ok(e, json!(5)));
-        let exec = json!(
-            "arn:<partition>:states:<region>:111111111111:execution:<ArnPart_0idx>:<ExecArnPart_0idx>"
-        );
+        let exec = json!("arn:<partition>:states:<region>:111111111111:execution:<ArnPart_0idx>:<ExecArnPart_0idx>");
         assert!(ok(
             exec,
             json!("arn:aws:states:eu-west-1:999999999999:execution:sm:5f1c-uuid")
@@ -477,11 +452,7 @@ mod tests {
             "valid ISO-8601 extended offset date-time format",
             &ph
         ));
-        assert!(string_matches(
-            "at date!",
-            "at 2024-01-01T00:00:00.000Z!",
-            &ph
-        ));
+        assert!(string_matches("at date!", "at 2024-01-01T00:00:00.000Z!", &ph));
         // Unicode around tokens.
         assert!(string_matches("ü<region>é", "üxyé", &ph));
     }
@@ -509,10 +480,7 @@ mod tests {
 
     #[test]
     fn rule3_objects_same_keys_arrays_same_length() {
-        assert!(ok(
-            json!({"a": 1, "b": [1, 2]}),
-            json!({"b": [1.0, 2], "a": 1})
-        ));
+        assert!(ok(json!({"a": 1, "b": [1, 2]}), json!({"b": [1.0, 2], "a": 1})));
         let m = compare(&json!({"a": 1}), &json!({"a": 1, "b": 2}), &std_ph()).unwrap_err();
         assert_eq!(m.path(), "/b");
         assert_eq!(m.differences[0].kind, DiffKind::UnexpectedKey);
@@ -521,13 +489,7 @@ mod tests {
         assert_eq!(m.differences[0].kind, DiffKind::MissingKey);
         let m = compare(&json!({"x": [1, 2]}), &json!({"x": [1, 2, 3]}), &std_ph()).unwrap_err();
         assert_eq!(m.path(), "/x");
-        assert_eq!(
-            m.differences[0].kind,
-            DiffKind::Length {
-                expected: 2,
-                actual: 3
-            }
-        );
+        assert_eq!(m.differences[0].kind, DiffKind::Length { expected: 2, actual: 3 });
         // A whole token inside an array element still matches anything.
         assert!(ok(json!(["<uuid:1>", 2]), json!([{"k": 1}, 2])));
     }
@@ -535,31 +497,19 @@ mod tests {
     #[test]
     fn timestamp_rule_depends_on_key() {
         // Whole value of a field whose name contains "timestamp": any value.
-        assert!(ok(
-            json!({"timestamp": "timestamp"}),
-            json!({"timestamp": 17})
-        ));
+        assert!(ok(json!({"timestamp": "timestamp"}), json!({"timestamp": 17})));
         assert!(ok(
             json!({"TimestampValue": "timestamp"}),
             json!({"TimestampValue": "2016-12-05T21:29:29"})
         ));
-        assert!(ok(
-            json!({"myTimestamp": "timestamp"}),
-            json!({"myTimestamp": null})
-        ));
+        assert!(ok(json!({"myTimestamp": "timestamp"}), json!({"myTimestamp": null})));
         // Elsewhere it is plain text.
         assert!(!ok(json!({"value": "timestamp"}), json!({"value": 17})));
-        assert!(ok(
-            json!({"value": "timestamp"}),
-            json!({"value": "timestamp"})
-        ));
+        assert!(ok(json!({"value": "timestamp"}), json!({"value": "timestamp"})));
         assert!(!ok(json!(["timestamp"]), json!(["x"])));
         assert!(!ok(json!("timestamp"), json!("x")));
         // Not a substring wildcard, even under a timestamp key.
-        assert!(!ok(
-            json!({"timestamp": "at timestamp"}),
-            json!({"timestamp": "at 5"})
-        ));
+        assert!(!ok(json!({"timestamp": "at timestamp"}), json!({"timestamp": "at 5"})));
     }
 
     #[test]
@@ -596,13 +546,6 @@ mod tests {
         let mut ph = std_ph();
         assert!(!ok(json!({"r": "RandomNumberGenerated"}), json!({"r": 42})));
         ph.add_literal("RandomNumberGenerated");
-        assert!(
-            compare(
-                &json!({"r": "RandomNumberGenerated"}),
-                &json!({"r": 42}),
-                &ph
-            )
-            .is_ok()
-        );
+        assert!(compare(&json!({"r": "RandomNumberGenerated"}), &json!({"r": 42}), &ph).is_ok());
     }
 }

@@ -142,11 +142,7 @@ fn parse_pattern(regex: &str) -> Option<Vec<Piece>> {
     if !lit.is_empty() {
         pieces.push(Piece::Lit(lit));
     }
-    if pieces.is_empty() {
-        None
-    } else {
-        Some(pieces)
-    }
+    if pieces.is_empty() { None } else { Some(pieces) }
 }
 
 /// The standard tokens (literal form, regex), as listed in the corpus README and
@@ -192,10 +188,7 @@ impl Placeholders {
     /// The built-in copy of the standard tokens.
     pub fn standard() -> Placeholders {
         Placeholders {
-            tokens: STANDARD_TOKENS
-                .iter()
-                .map(|(lit, re)| Token::new(lit, re))
-                .collect(),
+            tokens: STANDARD_TOKENS.iter().map(|(lit, re)| Token::new(lit, re)).collect(),
         }
     }
 
@@ -308,11 +301,7 @@ mod tests {
     fn pattern_subset() {
         assert_eq!(
             parse_pattern(r"<uuid:\d+>"),
-            Some(vec![
-                Piece::Lit("<uuid:".into()),
-                Piece::Digits,
-                Piece::Lit(">".into())
-            ])
+            Some(vec![Piece::Lit("<uuid:".into()), Piece::Digits, Piece::Lit(">".into())])
         );
         assert_eq!(parse_pattern(r"a\.b"), Some(vec![Piece::Lit("a.b".into())]));
         assert_eq!(parse_pattern(r"a.b"), None);

@@ -55,10 +55,7 @@ impl Report {
     }
 
     pub fn passed(&self) -> usize {
-        self.results
-            .iter()
-            .filter(|r| r.outcome == Outcome::Pass)
-            .count()
+        self.results.iter().filter(|r| r.outcome == Outcome::Pass).count()
     }
 
     pub fn failed(&self) -> usize {

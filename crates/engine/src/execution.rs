@@ -43,21 +43,12 @@ pub struct ExecutionConfig {
 
 impl ExecutionConfig {
     /// A configuration with ARNs in the given region and account.
-    pub fn new(
-        state_machine_name: &str,
-        execution_name: &str,
-        region: &str,
-        account: &str,
-    ) -> Self {
+    pub fn new(state_machine_name: &str, execution_name: &str, region: &str, account: &str) -> Self {
         ExecutionConfig {
             execution_name: execution_name.to_string(),
-            execution_arn: format!(
-                "arn:aws:states:{region}:{account}:execution:{state_machine_name}:{execution_name}"
-            ),
+            execution_arn: format!("arn:aws:states:{region}:{account}:execution:{state_machine_name}:{execution_name}"),
             state_machine_name: state_machine_name.to_string(),
-            state_machine_arn: format!(
-                "arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
-            ),
+            state_machine_arn: format!("arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"),
             role_arn: format!("arn:aws:iam::{account}:role/StepwiseExecutionRole"),
             region: region.to_string(),
             start_time_ms: 0,
@@ -179,6 +170,8 @@ struct Thread {
     phase: Phase,
     /// Workflow variables visible to this thread.
     vars: Arc<Map<String, Value>>,
+    /// Variables assigned by the current state, applied when it exits.
+    assigned: Option<Map<String, Value>>,
 }
 
 pub struct Execution {
@@ -244,14 +237,7 @@ impl Execution {
             });
         }
         let root = self.def.block(StateMachine::ROOT).start_at;
-        let tid = self.spawn(
-            StateMachine::ROOT,
-            root,
-            input,
-            None,
-            0,
-            Arc::new(Map::new()),
-        );
+        let tid = self.spawn(StateMachine::ROOT, root, input, None, 0, Arc::new(Map::new()));
         self.ready.push_back(tid);
         self.run();
     }
@@ -286,9 +272,7 @@ impl Execution {
                     self.timer_fired(tid);
                 }
             }
-            Input::Stop { error, cause } => {
-                self.finish_execution(0, Outcome::Aborted { error, cause })
-            }
+            Input::Stop { error, cause } => self.finish_execution(0, Outcome::Aborted { error, cause }),
         }
         self.run();
     }
@@ -363,6 +347,7 @@ impl Execution {
             retries: Vec::new(),
             phase: Phase::Enter,
             vars,
+            assigned: None,
         };
         match self.free.pop() {
             Some(id) => {
@@ -463,29 +448,61 @@ impl Execution {
         t.phase = Phase::Run;
     }
 
+    /// The `<Type>StateExited` event; variables the state assigned take effect here.
     fn exit_event(&mut self, tid: ThreadId, output: &Value) {
+        let assigned = self.thread(tid).assigned.take();
+        if let Some(vars) = &assigned {
+            let t = self.thread(tid);
+            let map = Arc::make_mut(&mut t.vars);
+            for (k, v) in vars {
+                map.insert(k.clone(), v.clone());
+            }
+        }
         if self.cfg.record_history {
             let def = self.def.clone();
             let t = self.thread(tid);
             let st = def.state(t.block, t.state);
-            self.emit(
-                tid,
-                EventKind::StateExited {
-                    state_type: st.type_name(),
-                    name: st.name.clone(),
-                    output: output.clone(),
-                },
-            );
+            let kind = EventKind::StateExited {
+                state_type: st.type_name(),
+                name: st.name.clone(),
+                output: output.clone(),
+                assigned,
+            };
+            self.emit(tid, kind);
         } else {
-            self.emit(
-                tid,
-                EventKind::StateExited {
-                    state_type: "",
-                    name: String::new(),
-                    output: Value::Null,
-                },
-            );
+            let kind = EventKind::StateExited {
+                state_type: "",
+                name: String::new(),
+                output: Value::Null,
+                assigned: None,
+            };
+            self.emit(tid, kind);
         }
+    }
+
+    /// Evaluates `Assign` blocks with `dollar` as `$` and keeps the values until the state
+    /// exits: all right-hand sides see the variables as they were before the state.
+    fn eval_assign(&mut self, tid: ThreadId, blocks: &[&Option<Assign>], dollar: &Value) -> Result<(), StatesError> {
+        let mut out: Option<Map<String, Value>> = None;
+        for block in blocks {
+            match block {
+                None => {}
+                Some(Assign::JsonPath(tpl)) => {
+                    let v = self.with_env(tid, dollar, |env| tpl.eval(env))?;
+                    let map = out.get_or_insert_with(Map::new);
+                    if let Value::Object(fields) = v {
+                        for (k, v) in fields {
+                            map.insert(k, v);
+                        }
+                    }
+                }
+                Some(Assign::Jsonata(_)) => {
+                    return Err(StatesError::runtime("JSONata expressions are not supported yet"));
+                }
+            }
+        }
+        self.thread(tid).assigned = out;
+        Ok(())
     }
 
     // ----- states -----------------------------------------------------------------------
@@ -501,9 +518,7 @@ impl Execution {
         if st.query_language == QueryLanguage::Jsonata {
             return self.runtime_error(
                 tid,
-                StatesError::runtime(
-                    "JSONata states are not supported by this version of Stepwise yet",
-                ),
+                StatesError::runtime("JSONata states are not supported by this version of Stepwise yet"),
             );
         }
         match &st.kind {
@@ -534,6 +549,9 @@ impl Execution {
             },
             (None, None) => effective,
         };
+        if let Err(e) = self.eval_assign(tid, &[&st.assign], &result) {
+            return self.runtime_error(tid, e);
+        }
         self.finish_result(tid, st, &p.result_path, result, p.next)
     }
 
@@ -587,9 +605,7 @@ impl Execution {
                 })
             }
             Some(FailField::Expr(_)) => {
-                return Err(StatesError::runtime(
-                    "JSONata expressions are not supported yet",
-                ));
+                return Err(StatesError::runtime("JSONata expressions are not supported yet"));
             }
         })
     }
@@ -600,16 +616,15 @@ impl Execution {
             Err(e) => return self.runtime_error(tid, e),
         };
         let mut chosen = None;
+        let mut rule_assign = &None;
         for branch in &c.choices {
             let Condition::Rule(rule) = &branch.rule else {
-                return self.runtime_error(
-                    tid,
-                    StatesError::runtime("JSONata conditions are not supported yet"),
-                );
+                return self.runtime_error(tid, StatesError::runtime("JSONata conditions are not supported yet"));
             };
             match self.with_env(tid, &effective, |env| rule.evaluate(env)) {
                 Ok(true) => {
                     chosen = Some(branch.next);
+                    rule_assign = &branch.assign;
                     break;
                 }
                 Ok(false) => {}
@@ -617,7 +632,12 @@ impl Execution {
             }
         }
         match chosen.or(c.default) {
-            Some(next) => self.finish_output(tid, st, effective, Transition::Next(next)),
+            Some(next) => {
+                if let Err(e) = self.eval_assign(tid, &[&st.assign, rule_assign], &effective) {
+                    return self.runtime_error(tid, e);
+                }
+                self.finish_output(tid, st, effective, Transition::Next(next))
+            }
             None => Flow::Fail(StatesError {
                 error: names::NO_CHOICE_MATCHED.into(),
                 cause: None,
@@ -638,9 +658,7 @@ impl Execution {
                 .unwrap_or(now),
             WaitFor::SecondsPath(path) => {
                 let p = path.as_str();
-                match self.with_env(tid, &effective, |env| {
-                    env.select(path).map(|v| v.into_owned())
-                }) {
+                match self.with_env(tid, &effective, |env| env.select(path).map(|v| v.into_owned())) {
                     Err(_) => {
                         return self.runtime_error(
                             tid,
@@ -684,9 +702,7 @@ impl Execution {
             }
             WaitFor::TimestampPath(path) => {
                 let p = path.as_str();
-                match self.with_env(tid, &effective, |env| {
-                    env.select(path).map(|v| v.into_owned())
-                }) {
+                match self.with_env(tid, &effective, |env| env.select(path).map(|v| v.into_owned())) {
                     Err(_) => {
                         return self.runtime_error(
                             tid,
@@ -710,12 +726,12 @@ impl Execution {
                 }
             }
             WaitFor::SecondsExpr(_) | WaitFor::TimestampExpr(_) => {
-                return self.runtime_error(
-                    tid,
-                    StatesError::runtime("JSONata expressions are not supported yet"),
-                );
+                return self.runtime_error(tid, StatesError::runtime("JSONata expressions are not supported yet"));
             }
         };
+        if let Err(e) = self.eval_assign(tid, &[&st.assign], &effective) {
+            return self.runtime_error(tid, e);
+        }
         let output = match self.output_path(tid, st, effective) {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
@@ -746,8 +762,7 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
-        let heartbeat = match self.seconds(tid, &task.heartbeat, &effective, "HeartbeatSecondsPath")
-        {
+        let heartbeat = match self.seconds(tid, &task.heartbeat, &effective, "HeartbeatSecondsPath") {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
@@ -804,9 +819,7 @@ impl Execution {
             None => Ok(None),
             Some(Seconds::Fixed(n)) => Ok(Some(*n)),
             Some(Seconds::Path(path)) => {
-                let v = self.with_env(tid, effective, |env| {
-                    env.select(path).map(|v| v.into_owned())
-                });
+                let v = self.with_env(tid, effective, |env| env.select(path).map(|v| v.into_owned()));
                 match v {
                     Ok(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => Ok(n.as_u64()),
                     _ => Err(StatesError::runtime(format!(
@@ -815,16 +828,12 @@ impl Execution {
                     ))),
                 }
             }
-            Some(Seconds::Expr(_)) => Err(StatesError::runtime(
-                "JSONata expressions are not supported yet",
-            )),
+            Some(Seconds::Expr(_)) => Err(StatesError::runtime("JSONata expressions are not supported yet")),
         }
     }
 
     fn task_succeeded(&mut self, tid: ThreadId, output: Value) {
-        let Phase::Task { res, lambda } =
-            std::mem::replace(&mut self.thread(tid).phase, Phase::Run)
-        else {
+        let Phase::Task { res, lambda } = std::mem::replace(&mut self.thread(tid).phase, Phase::Run) else {
             return;
         };
         let recorded = if self.cfg.record_history {
@@ -835,13 +844,7 @@ impl Execution {
         if lambda {
             self.emit(tid, EventKind::LambdaFunctionSucceeded { output: recorded });
         } else {
-            self.emit(
-                tid,
-                EventKind::TaskSucceeded {
-                    res,
-                    output: recorded,
-                },
-            );
+            self.emit(tid, EventKind::TaskSucceeded { res, output: recorded });
         }
         let def = self.def.clone();
         let t = self.thread(tid);
@@ -849,23 +852,14 @@ impl Execution {
         let StateKind::Task(task) = &st.kind else {
             return;
         };
-        let flow = self.finish_selected(
-            tid,
-            st,
-            &task.result_selector,
-            &task.result_path,
-            output,
-            task.next,
-        );
+        let flow = self.finish_selected(tid, st, &task.result_selector, &task.result_path, output, task.next);
         if self.complete(tid, flow) {
             self.ready.push_back(tid);
         }
     }
 
     fn task_failed(&mut self, tid: ThreadId, err: StatesError) {
-        let Phase::Task { res, lambda } =
-            std::mem::replace(&mut self.thread(tid).phase, Phase::Run)
-        else {
+        let Phase::Task { res, lambda } = std::mem::replace(&mut self.thread(tid).phase, Phase::Run) else {
             return;
         };
         let (error, cause) = (Some(err.error.clone()), err.cause.clone());
@@ -926,14 +920,7 @@ impl Execution {
         let vars = self.thread(tid).vars.clone();
         for (i, b) in p.branches.iter().enumerate() {
             let start = self.def.block(*b).start_at;
-            let child = self.spawn(
-                *b,
-                start,
-                branch_input.clone(),
-                Some((tid, i)),
-                prev,
-                vars.clone(),
-            );
+            let child = self.spawn(*b, start, branch_input.clone(), Some((tid, i)), prev, vars.clone());
             if let Phase::Fanout(f) = &mut self.thread(tid).phase {
                 f.children[i] = Some(child);
                 f.running += 1;
@@ -951,17 +938,15 @@ impl Execution {
         let items = match &m.items_path {
             OptPath::Identity => effective.clone(),
             OptPath::Null => Value::Null,
-            OptPath::Path(p) => {
-                match self.with_env(tid, &effective, |env| env.select(p).map(|v| v.into_owned())) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        return self.runtime_error(
-                            tid,
-                            StatesError::runtime(format!("Invalid path '{}' : {e}", p.as_str())),
-                        );
-                    }
+            OptPath::Path(p) => match self.with_env(tid, &effective, |env| env.select(p).map(|v| v.into_owned())) {
+                Ok(v) => v,
+                Err(e) => {
+                    return self.runtime_error(
+                        tid,
+                        StatesError::runtime(format!("Invalid path '{}' : {e}", p.as_str())),
+                    );
                 }
-            }
+            },
         };
         let Value::Array(items) = items else {
             let path = match &m.items_path {
@@ -976,17 +961,8 @@ impl Execution {
                 )),
             );
         };
-        let max_concurrency = match self.map_number(
-            tid,
-            &m.max_concurrency,
-            &effective,
-            "MaxConcurrency",
-            Num::Int,
-        ) {
-            Ok(v) => v
-                .map(|n| n as usize)
-                .filter(|n| *n > 0)
-                .unwrap_or(usize::MAX),
+        let max_concurrency = match self.map_number(tid, &m.max_concurrency, &effective, "MaxConcurrency", Num::Int) {
+            Ok(v) => v.map(|n| n as usize).filter(|n| *n > 0).unwrap_or(usize::MAX),
             Err(e) => return self.runtime_error(tid, e),
         };
         let tolerated_count = match self.map_number(
@@ -997,10 +973,7 @@ impl Execution {
             Num::Int,
         ) {
             Ok(Some(n)) if n < 0.0 => {
-                return self.runtime_error(
-                    tid,
-                    StatesError::runtime("ToleratedFailureCount cannot be negative."),
-                );
+                return self.runtime_error(tid, StatesError::runtime("ToleratedFailureCount cannot be negative."));
             }
             Ok(v) => v.map(|n| n as u64),
             Err(e) => return self.runtime_error(tid, e),
@@ -1082,9 +1055,7 @@ impl Execution {
             None => Ok(None),
             Some(NumberOrPath::Fixed(n)) => Ok(Some(*n)),
             Some(NumberOrPath::Path(path)) => {
-                let v = self.with_env(tid, effective, |env| {
-                    env.select(path).map(|v| v.into_owned())
-                });
+                let v = self.with_env(tid, effective, |env| env.select(path).map(|v| v.into_owned()));
                 let bad = |shown: String| {
                     let what = match kind {
                         Num::Int => "integer",
@@ -1105,9 +1076,7 @@ impl Execution {
                     Err(_) => Err(bad("null".into())),
                 }
             }
-            Some(NumberOrPath::Expr(_)) => Err(StatesError::runtime(
-                "JSONata expressions are not supported yet",
-            )),
+            Some(NumberOrPath::Expr(_)) => Err(StatesError::runtime("JSONata expressions are not supported yet")),
         }
     }
 
@@ -1141,14 +1110,7 @@ impl Execution {
                 )
             };
             let start = def.block(m.processor).start_at;
-            let child = self.spawn(
-                m.processor,
-                start,
-                input,
-                Some((tid, index)),
-                started,
-                vars.clone(),
-            );
+            let child = self.spawn(m.processor, start, input, Some((tid, index)), started, vars.clone());
             if let Phase::Fanout(f) = &mut self.thread(tid).phase {
                 f.children[index] = Some(child);
                 f.running += 1;
@@ -1158,13 +1120,7 @@ impl Execution {
     }
 
     /// A child thread (branch or iteration) ended.
-    fn child_done(
-        &mut self,
-        child: ThreadId,
-        parent: ThreadId,
-        index: usize,
-        result: Result<Value, StatesError>,
-    ) {
+    fn child_done(&mut self, child: ThreadId, parent: ThreadId, index: usize, result: Result<Value, StatesError>) {
         let child_last = self.thread(child).last_event;
         self.release(child);
         let def = self.def.clone();
@@ -1185,9 +1141,7 @@ impl Execution {
         match result {
             Ok(v) => {
                 let id = if is_map && !distributed {
-                    Some(
-                        self.emit_raw(child_last, EventKind::MapIterationSucceeded { index, name }),
-                    )
+                    Some(self.emit_raw(child_last, EventKind::MapIterationSucceeded { index, name }))
                 } else {
                     None
                 };
@@ -1217,8 +1171,7 @@ impl Execution {
                     Phase::Fanout(f) => {
                         f.failures += 1;
                         let total = f.results.len();
-                        let within_count =
-                            f.tolerated_count.is_some_and(|c| f.failures as u64 <= c);
+                        let within_count = f.tolerated_count.is_some_and(|c| f.failures as u64 <= c);
                         let within_pct = f
                             .tolerated_percentage
                             .is_some_and(|p| (f.failures as f64) * 100.0 / (total as f64) <= p);
@@ -1294,9 +1247,7 @@ impl Execution {
         let t = self.thread(tid);
         let st = def.state(t.block, t.state);
         match &st.kind {
-            StateKind::Map(m) => {
-                self.finish_selected(tid, st, &m.result_selector, &m.result_path, results, m.next)
-            }
+            StateKind::Map(m) => self.finish_selected(tid, st, &m.result_selector, &m.result_path, results, m.next),
             StateKind::Parallel(p) => {
                 self.finish_selected(tid, st, &p.result_selector, &p.result_path, results, p.next)
             }
@@ -1359,7 +1310,10 @@ impl Execution {
                     }
                 }
             }
-            Flow::Fail(err) => self.handle_error(tid, err),
+            Flow::Fail(err) => {
+                self.thread(tid).assigned = None;
+                self.handle_error(tid, err)
+            }
         }
     }
 
@@ -1396,24 +1350,23 @@ impl Execution {
                 let id = self.command_id();
                 self.pending.insert(id, tid);
                 let fire_at_ms = self.now_ms + (delay * 1000.0) as i64;
-                self.commands
-                    .push_back(Command::StartTimer { id, fire_at_ms });
+                self.commands.push_back(Command::StartTimer { id, fire_at_ms });
                 self.thread(tid).phase = Phase::RetryTimer;
                 return false;
             }
         }
-        if let Some(c) = catch
-            .iter()
-            .find(|c| error_matches(&c.error_equals, &err.error))
-        {
+        if let Some(c) = catch.iter().find(|c| error_matches(&c.error_equals, &err.error)) {
             let mut error_output = Map::new();
             error_output.insert("Error".into(), Value::String(err.error.clone()));
-            error_output.insert(
-                "Cause".into(),
-                Value::String(err.cause.clone().unwrap_or_default()),
-            );
+            error_output.insert("Cause".into(), Value::String(err.cause.clone().unwrap_or_default()));
+            let error_output = Value::Object(error_output);
+            if let Err(e) = self.eval_assign(tid, &[&c.assign], &error_output) {
+                let e = self.prefix_runtime(tid, e);
+                self.finish_thread(tid, Err(e));
+                return false;
+            }
             let raw = std::mem::take(&mut self.thread(tid).input);
-            match apply_result_path(raw, &c.result_path, Value::Object(error_output)) {
+            match apply_result_path(raw, &c.result_path, error_output) {
                 Ok(output) => {
                     return self.complete(
                         tid,
@@ -1463,9 +1416,7 @@ impl Execution {
             .map(|t| t.last_event)
             .unwrap_or(0);
         let kind = match &outcome {
-            Outcome::Succeeded { output } => EventKind::ExecutionSucceeded {
-                output: output.clone(),
-            },
+            Outcome::Succeeded { output } => EventKind::ExecutionSucceeded { output: output.clone() },
             Outcome::Failed { error, cause } => EventKind::ExecutionFailed {
                 error: error.clone(),
                 cause: cause.clone(),
@@ -1520,29 +1471,17 @@ impl Execution {
         }
     }
 
-    fn output_path(
-        &mut self,
-        tid: ThreadId,
-        st: &State,
-        output: Value,
-    ) -> Result<Value, StatesError> {
+    fn output_path(&mut self, tid: ThreadId, st: &State, output: Value) -> Result<Value, StatesError> {
         match &st.output_path {
             OptPath::Identity => Ok(output),
             OptPath::Null => Ok(Value::Object(Map::new())),
-            OptPath::Path(p) => self
-                .select(tid, p, Some(&output))
-                .map_err(|e| invalid_path(p, e)),
+            OptPath::Path(p) => self.select(tid, p, Some(&output)).map_err(|e| invalid_path(p, e)),
         }
     }
 
     /// Selects `path` from `input` (the thread's raw input when `None`), or from `$$` or a
     /// variable when the path starts there.
-    fn select(
-        &mut self,
-        tid: ThreadId,
-        path: &Path,
-        input: Option<&Value>,
-    ) -> Result<Value, asl::PathError> {
+    fn select(&mut self, tid: ThreadId, path: &Path, input: Option<&Value>) -> Result<Value, asl::PathError> {
         let Execution {
             def,
             cfg,
@@ -1558,12 +1497,7 @@ impl Execution {
         env.select(path).map(|v| v.into_owned())
     }
 
-    fn with_env<R>(
-        &mut self,
-        tid: ThreadId,
-        input: &Value,
-        f: impl FnOnce(&mut Env<'_>) -> R,
-    ) -> R {
+    fn with_env<R>(&mut self, tid: ThreadId, input: &Value, f: impl FnOnce(&mut Env<'_>) -> R) -> R {
         let Execution {
             def,
             cfg,
@@ -1643,6 +1577,9 @@ impl Execution {
             },
             None => result,
         };
+        if let Err(e) = self.eval_assign(tid, &[&st.assign], &result) {
+            return self.runtime_error(tid, e);
+        }
         self.finish_result(tid, st, result_path, result, to)
     }
 
@@ -1720,10 +1657,7 @@ fn apply_result_path(raw: Value, rp: &OptPath, result: Value) -> Result<Value, S
                 Ok(()) => Ok(raw),
                 Err(_) => Err(StatesError::new(
                     names::RESULT_PATH_MATCH_FAILURE,
-                    format!(
-                        "Unable to apply ResultPath \"{}\" to input \"{shown}\"",
-                        p.as_str()
-                    ),
+                    format!("Unable to apply ResultPath \"{}\" to input \"{shown}\"", p.as_str()),
                 )),
             }
         }
@@ -1826,14 +1760,8 @@ impl<'a> StateScope<'a> {
         let mut execution = Map::new();
         execution.insert("Id".into(), Value::String(self.cfg.execution_arn.clone()));
         execution.insert("Input".into(), self.exec_input.clone());
-        execution.insert(
-            "StartTime".into(),
-            Value::String(format_millis(self.cfg.start_time_ms)),
-        );
-        execution.insert(
-            "Name".into(),
-            Value::String(self.cfg.execution_name.clone()),
-        );
+        execution.insert("StartTime".into(), Value::String(format_millis(self.cfg.start_time_ms)));
+        execution.insert("Name".into(), Value::String(self.cfg.execution_name.clone()));
         execution.insert("RoleArn".into(), Value::String(self.cfg.role_arn.clone()));
         execution.insert("RedriveCount".into(), json!(0));
         let mut state = Map::new();
@@ -1854,10 +1782,7 @@ impl<'a> StateScope<'a> {
         );
         ctx.insert("State".into(), Value::Object(state));
         if let Some((index, value)) = self.map_item {
-            ctx.insert(
-                "Map".into(),
-                json!({"Item": {"Index": index, "Value": value}}),
-            );
+            ctx.insert("Map".into(), json!({"Item": {"Index": index, "Value": value}}));
         }
         Value::Object(ctx)
     }

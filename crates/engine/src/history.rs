@@ -54,6 +54,7 @@ pub enum EventKind {
         state_type: &'static str,
         name: String,
         output: Value,
+        assigned: Option<Map<String, Value>>,
     },
     ParallelStateStarted,
     ParallelStateSucceeded,
@@ -235,7 +236,17 @@ impl HistoryEvent {
                 details.insert("name".into(), Value::String(name.clone()));
                 Some("stateEnteredEventDetails")
             }
-            StateExited { name, output, .. } => {
+            StateExited {
+                name, output, assigned, ..
+            } => {
+                if let Some(vars) = assigned {
+                    let shown: Map<String, Value> = vars
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(serde_json::to_string(v).unwrap_or_default())))
+                        .collect();
+                    details.insert("assignedVariables".into(), Value::Object(shown));
+                    details.insert("assignedVariablesDetails".into(), not_truncated());
+                }
                 details.insert("name".into(), Value::String(name.clone()));
                 details.insert("output".into(), data(output));
                 details.insert("outputDetails".into(), not_truncated());
@@ -245,27 +256,18 @@ impl HistoryEvent {
                 details.insert("length".into(), json!(length));
                 Some("mapStateStartedEventDetails")
             }
-            MapIterationStarted { index, name } => iteration(
-                &mut details,
-                *index,
-                name,
-                "mapIterationStartedEventDetails",
-            ),
-            MapIterationSucceeded { index, name } => iteration(
-                &mut details,
-                *index,
-                name,
-                "mapIterationSucceededEventDetails",
-            ),
+            MapIterationStarted { index, name } => {
+                iteration(&mut details, *index, name, "mapIterationStartedEventDetails")
+            }
+            MapIterationSucceeded { index, name } => {
+                iteration(&mut details, *index, name, "mapIterationSucceededEventDetails")
+            }
             MapIterationFailed { index, name } => {
                 iteration(&mut details, *index, name, "mapIterationFailedEventDetails")
             }
-            MapIterationAborted { index, name } => iteration(
-                &mut details,
-                *index,
-                name,
-                "mapIterationAbortedEventDetails",
-            ),
+            MapIterationAborted { index, name } => {
+                iteration(&mut details, *index, name, "mapIterationAbortedEventDetails")
+            }
             MapRunStarted { map_run_arn } => {
                 details.insert("mapRunArn".into(), Value::String(map_run_arn.clone()));
                 Some("mapRunStartedEventDetails")
@@ -281,10 +283,7 @@ impl HistoryEvent {
                 timeout,
                 heartbeat,
             } => {
-                details.insert(
-                    "resourceType".into(),
-                    Value::String(res.resource_type.clone()),
-                );
+                details.insert("resourceType".into(), Value::String(res.resource_type.clone()));
                 details.insert("resource".into(), Value::String(res.resource.clone()));
                 details.insert("region".into(), Value::String(region.clone()));
                 details.insert(
@@ -372,21 +371,13 @@ impl HistoryEvent {
     }
 }
 
-fn iteration(
-    details: &mut Map<String, Value>,
-    index: usize,
-    name: &str,
-    key: &'static str,
-) -> Option<&'static str> {
+fn iteration(details: &mut Map<String, Value>, index: usize, name: &str, key: &'static str) -> Option<&'static str> {
     details.insert("index".into(), json!(index));
     details.insert("name".into(), Value::String(name.to_string()));
     Some(key)
 }
 
 fn task_res(details: &mut Map<String, Value>, res: &TaskResource) {
-    details.insert(
-        "resourceType".into(),
-        Value::String(res.resource_type.clone()),
-    );
+    details.insert("resourceType".into(), Value::String(res.resource_type.clone()));
     details.insert("resource".into(), Value::String(res.resource.clone()));
 }

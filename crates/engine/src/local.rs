@@ -82,11 +82,7 @@ impl TaskHandler for MockTasks {
 }
 
 /// Runs `exec` until it ends. Returns `None` if it can make no progress (nothing pending).
-pub fn run(
-    exec: &mut Execution,
-    tasks: &mut dyn TaskHandler,
-    clock: &mut dyn Clock,
-) -> Option<Outcome> {
+pub fn run(exec: &mut Execution, tasks: &mut dyn TaskHandler, clock: &mut dyn Clock) -> Option<Outcome> {
     exec.start(clock.now_ms());
     let mut timers: BTreeMap<(i64, CommandId), ()> = BTreeMap::new();
     let mut timer_at: HashMap<CommandId, i64> = HashMap::new();
@@ -111,9 +107,7 @@ pub fn run(
                         timers.remove(&(at, id));
                     }
                     answers.retain(|a| match a {
-                        Input::TaskSucceeded { id: x, .. } | Input::TaskFailed { id: x, .. } => {
-                            *x != id
-                        }
+                        Input::TaskSucceeded { id: x, .. } | Input::TaskFailed { id: x, .. } => *x != id,
                         _ => true,
                     });
                 }

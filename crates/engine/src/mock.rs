@@ -38,10 +38,7 @@ pub enum MockError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MockResponse {
     Return(Value),
-    Throw {
-        error: String,
-        cause: Option<String>,
-    },
+    Throw { error: String, cause: Option<String> },
 }
 
 #[derive(Debug, Clone)]
@@ -85,20 +82,12 @@ impl MockConfig {
             let cases = mv
                 .get("TestCases")
                 .and_then(Value::as_object)
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("/StateMachines/{m}/TestCases"),
-                        "must be an object",
-                    )
-                })?;
+                .ok_or_else(|| invalid(&format!("/StateMachines/{m}/TestCases"), "must be an object"))?;
             let mut out = HashMap::new();
             for (c, cv) in cases {
-                let states = cv.as_object().ok_or_else(|| {
-                    invalid(
-                        &format!("/StateMachines/{m}/TestCases/{c}"),
-                        "must be an object",
-                    )
-                })?;
+                let states = cv
+                    .as_object()
+                    .ok_or_else(|| invalid(&format!("/StateMachines/{m}/TestCases/{c}"), "must be an object"))?;
                 let mut map = HashMap::new();
                 for (s, r) in states {
                     let name = r.as_str().ok_or_else(|| {
@@ -119,14 +108,11 @@ impl MockConfig {
                 .ok_or_else(|| invalid("/MockedResponses", "must be an object"))?;
             for (name, rv) in responses {
                 let loc = format!("/MockedResponses/{name}");
-                let entries = rv
-                    .as_object()
-                    .ok_or_else(|| invalid(&loc, "must be an object"))?;
+                let entries = rv.as_object().ok_or_else(|| invalid(&loc, "must be an object"))?;
                 let mut ranged = Vec::new();
                 for (key, ev) in entries {
                     let eloc = format!("{loc}/{key}");
-                    let (from, to) = parse_range(key)
-                        .ok_or_else(|| invalid(&eloc, "keys must be \"N\" or \"N-M\""))?;
+                    let (from, to) = parse_range(key).ok_or_else(|| invalid(&eloc, "keys must be \"N\" or \"N-M\""))?;
                     let response = match (ev.get("Return"), ev.get("Throw")) {
                         (Some(r), None) => MockResponse::Return(r.clone()),
                         (None, Some(t)) => MockResponse::Throw {
@@ -186,12 +172,7 @@ impl TestCase {
         ranged
             .iter()
             .find(|r| (r.from..=r.to).contains(&invocation))
-            .or_else(|| {
-                ranged
-                    .iter()
-                    .filter(|r| r.to < invocation)
-                    .max_by_key(|r| r.to)
-            })
+            .or_else(|| ranged.iter().filter(|r| r.to < invocation).max_by_key(|r| r.to))
             .map(|r| &r.response)
     }
 
@@ -226,23 +207,11 @@ mod tests {
         }))
         .unwrap();
         let tc = cfg.test_case("M", "T").unwrap();
-        assert!(matches!(
-            tc.respond("S", 0),
-            Some(MockResponse::Throw { .. })
-        ));
-        assert_eq!(
-            tc.respond("S", 2),
-            Some(&MockResponse::Return(json!({"ok": true})))
-        );
-        assert_eq!(
-            tc.respond("S", 7),
-            Some(&MockResponse::Return(json!({"ok": true})))
-        );
+        assert!(matches!(tc.respond("S", 0), Some(MockResponse::Throw { .. })));
+        assert_eq!(tc.respond("S", 2), Some(&MockResponse::Return(json!({"ok": true}))));
+        assert_eq!(tc.respond("S", 7), Some(&MockResponse::Return(json!({"ok": true}))));
         assert_eq!(tc.respond("Other", 0), None);
-        assert!(matches!(
-            cfg.test_case("M", "X"),
-            Err(MockError::NoTestCase { .. })
-        ));
+        assert!(matches!(cfg.test_case("M", "X"), Err(MockError::NoTestCase { .. })));
     }
 
     #[test]

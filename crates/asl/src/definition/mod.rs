@@ -96,6 +96,14 @@ pub enum OptPath {
     Path(Path),
 }
 
+/// An `Assign` block: in JSONPath a payload template whose keys are variable names, in
+/// JSONata the object as written (its `{% %}` strings are evaluated at run time).
+#[derive(Debug, Clone)]
+pub enum Assign {
+    JsonPath(Template),
+    Jsonata(Value),
+}
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub name: String,
@@ -103,8 +111,7 @@ pub struct State {
     pub query_language: QueryLanguage,
     pub input_path: OptPath,
     pub output_path: OptPath,
-    /// `Assign`, kept as written; evaluated by the variables layer.
-    pub assign: Option<Value>,
+    pub assign: Option<Assign>,
     /// JSONata `Output`, kept as written.
     pub output: Option<Value>,
     pub kind: StateKind,
@@ -185,7 +192,7 @@ pub struct Choice {
 pub struct ChoiceBranch {
     pub rule: Condition,
     pub next: StateId,
-    pub assign: Option<Value>,
+    pub assign: Option<Assign>,
     pub output: Option<Value>,
 }
 
@@ -293,7 +300,7 @@ pub struct Catcher {
     pub error_equals: Vec<String>,
     pub next: StateId,
     pub result_path: OptPath,
-    pub assign: Option<Value>,
+    pub assign: Option<Assign>,
     pub output: Option<Value>,
 }
 

@@ -41,11 +41,7 @@ pub(super) fn parse(text: &str) -> Result<StateMachine, DefinitionError> {
         Ok(v) => v,
         Err(e) => {
             return Err(DefinitionError {
-                diagnostics: vec![Diagnostic::new(
-                    "INVALID_JSON_DESCRIPTION",
-                    e.to_string(),
-                    "/",
-                )],
+                diagnostics: vec![Diagnostic::new("INVALID_JSON_DESCRIPTION", e.to_string(), "/")],
             });
         }
     };
@@ -80,10 +76,8 @@ pub(super) fn from_value(value: &Value) -> Result<StateMachine, DefinitionError>
             key.as_str(),
             "Comment" | "StartAt" | "States" | "TimeoutSeconds" | "Version" | "QueryLanguage"
         ) {
-            p.diags.push(Diagnostic::schema(
-                format!("Field '{key}' is not supported"),
-                "/",
-            ));
+            p.diags
+                .push(Diagnostic::schema(format!("Field '{key}' is not supported"), "/"));
         }
     }
     p.block(obj, "", query_language, 0);
@@ -96,9 +90,7 @@ pub(super) fn from_value(value: &Value) -> Result<StateMachine, DefinitionError>
             blocks: p.blocks,
         })
     } else {
-        Err(DefinitionError {
-            diagnostics: p.diags,
-        })
+        Err(DefinitionError { diagnostics: p.diags })
     }
 }
 
@@ -267,13 +259,7 @@ const JSONPATH_ONLY: &[&str] = &[
 const JSONATA_ONLY: &[&str] = &["Output", "Arguments", "Items"];
 
 impl Parser {
-    fn block(
-        &mut self,
-        obj: &Map<String, Value>,
-        loc: &str,
-        ql: QueryLanguage,
-        depth: usize,
-    ) -> BlockId {
+    fn block(&mut self, obj: &Map<String, Value>, loc: &str, ql: QueryLanguage, depth: usize) -> BlockId {
         let id = BlockId(self.blocks.len() as u32);
         self.blocks.push(Block {
             start_at: StateId(0),
@@ -462,15 +448,7 @@ impl Parser {
         let comment = self.opt_string(obj, "Comment", loc);
         let input_path = self.opt_path(obj, "InputPath", loc);
         let output_path = self.opt_path(obj, "OutputPath", loc);
-        let assign = obj.get("Assign").cloned();
-        if let Some(a) = &assign
-            && !a.is_object()
-        {
-            self.diags.push(Diagnostic::schema(
-                "The value for the field 'Assign' must be an OBJECT",
-                format!("{loc}/Assign"),
-            ));
-        }
+        let assign = self.assign(obj, loc, ql);
         let output = obj.get("Output").cloned();
         let kind = match ty {
             "Pass" => StateKind::Pass(Pass {
@@ -479,7 +457,7 @@ impl Parser {
                 result_path: self.opt_path(obj, "ResultPath", loc),
                 next: self.transition(obj, loc, index),
             }),
-            "Task" => StateKind::Task(Box::new(self.task(obj, loc, index))),
+            "Task" => StateKind::Task(Box::new(self.task(obj, loc, index, ql))),
             "Choice" => StateKind::Choice(self.choice(obj, loc, index, ql)),
             "Wait" => StateKind::Wait(self.wait(obj, loc, index, ql)),
             "Succeed" => StateKind::Succeed,
@@ -511,6 +489,7 @@ impl Parser {
         obj: &Map<String, Value>,
         loc: &str,
         index: &HashMap<String, StateId>,
+        ql: QueryLanguage,
     ) -> Task {
         let resource = match obj.get("Resource") {
             Some(Value::String(s)) => s.clone(),
@@ -522,10 +501,8 @@ impl Parser {
                 String::new()
             }
             None => {
-                self.diags.push(Diagnostic::schema(
-                    "These fields are required: [Resource]",
-                    loc,
-                ));
+                self.diags
+                    .push(Diagnostic::schema("These fields are required: [Resource]", loc));
                 String::new()
             }
         };
@@ -549,7 +526,7 @@ impl Parser {
             heartbeat,
             credentials: obj.get("Credentials").cloned(),
             retry: self.retriers(obj, loc),
-            catch: self.catchers(obj, loc, index),
+            catch: self.catchers(obj, loc, index, ql),
             next: self.transition(obj, loc, index),
         }
     }
@@ -567,19 +544,15 @@ impl Parser {
                 for (i, r) in rules.iter().enumerate() {
                     let rloc = format!("{loc}/Choices/{i}");
                     let Some(robj) = r.as_object() else {
-                        self.diags.push(Diagnostic::schema(
-                            "A Choice rule must be a JSON object",
-                            rloc,
-                        ));
+                        self.diags
+                            .push(Diagnostic::schema("A Choice rule must be a JSON object", rloc));
                         continue;
                     };
                     let next = match robj.get("Next") {
                         Some(Value::String(n)) => self.target(n, &format!("{rloc}/Next"), index),
                         _ => {
-                            self.diags.push(Diagnostic::schema(
-                                "These fields are required: [Next]",
-                                rloc.clone(),
-                            ));
+                            self.diags
+                                .push(Diagnostic::schema("These fields are required: [Next]", rloc.clone()));
                             None
                         }
                     };
@@ -606,7 +579,7 @@ impl Parser {
                         choices.push(ChoiceBranch {
                             rule,
                             next,
-                            assign: robj.get("Assign").cloned(),
+                            assign: self.assign(robj, &rloc, ql),
                             output: robj.get("Output").cloned(),
                         });
                     }
@@ -620,10 +593,9 @@ impl Parser {
                 "The value for the field 'Choices' must be an ARRAY",
                 format!("{loc}/Choices"),
             )),
-            None => self.diags.push(Diagnostic::schema(
-                "These fields are required: [Choices]",
-                loc,
-            )),
+            None => self
+                .diags
+                .push(Diagnostic::schema("These fields are required: [Choices]", loc)),
         }
         let default = match obj.get("Default") {
             Some(Value::String(d)) => self.target(d, &format!("{loc}/Default"), index),
@@ -666,9 +638,7 @@ impl Parser {
         let floc = format!("{loc}/{key}");
         let wait = match (key, ql) {
             ("Seconds", QueryLanguage::Jsonata) if is_jsonata(v) => WaitFor::SecondsExpr(v.clone()),
-            ("Timestamp", QueryLanguage::Jsonata) if is_jsonata(v) => {
-                WaitFor::TimestampExpr(v.clone())
-            }
+            ("Timestamp", QueryLanguage::Jsonata) if is_jsonata(v) => WaitFor::TimestampExpr(v.clone()),
             ("Seconds", _) => match v.as_u64() {
                 Some(s) if s <= 99_999_999 => WaitFor::Seconds(s),
                 _ => {
@@ -680,14 +650,10 @@ impl Parser {
                 }
             },
             ("Timestamp", _) => match v.as_str() {
-                Some(s) if crate::timestamp::parse_rfc3339(s).is_some() => {
-                    WaitFor::Timestamp(s.to_string())
-                }
+                Some(s) if crate::timestamp::parse_rfc3339(s).is_some() => WaitFor::Timestamp(s.to_string()),
                 _ => {
-                    self.diags.push(Diagnostic::schema(
-                        "String does not match RFC3339 timestamp",
-                        floc,
-                    ));
+                    self.diags
+                        .push(Diagnostic::schema("String does not match RFC3339 timestamp", floc));
                     WaitFor::Seconds(0)
                 }
             },
@@ -703,13 +669,7 @@ impl Parser {
         Wait { wait, next }
     }
 
-    fn fail_field(
-        &mut self,
-        obj: &Map<String, Value>,
-        key: &str,
-        loc: &str,
-        ql: QueryLanguage,
-    ) -> Option<FailField> {
+    fn fail_field(&mut self, obj: &Map<String, Value>, key: &str, loc: &str, ql: QueryLanguage) -> Option<FailField> {
         let path_key = format!("{key}Path");
         match (obj.get(key), obj.get(&path_key)) {
             (Some(_), Some(_)) => {
@@ -777,10 +737,9 @@ impl Parser {
                 "The value for the field 'Branches' must be a non-empty ARRAY",
                 format!("{loc}/Branches"),
             )),
-            None => self.diags.push(Diagnostic::schema(
-                "These fields are required: [Branches]",
-                loc,
-            )),
+            None => self
+                .diags
+                .push(Diagnostic::schema("These fields are required: [Branches]", loc)),
         }
         Parallel {
             branches,
@@ -789,21 +748,16 @@ impl Parser {
             result_selector: self.template(obj, "ResultSelector", loc),
             result_path: self.opt_path(obj, "ResultPath", loc),
             retry: self.retriers(obj, loc),
-            catch: self.catchers(obj, loc, index),
+            catch: self.catchers(obj, loc, index, ql),
             next: self.transition(obj, loc, index),
         }
     }
 
     fn check_block_fields(&mut self, obj: &Map<String, Value>, loc: &str) {
         for key in obj.keys() {
-            if !matches!(
-                key.as_str(),
-                "StartAt" | "States" | "Comment" | "ProcessorConfig"
-            ) {
-                self.diags.push(Diagnostic::schema(
-                    format!("Field '{key}' is not supported"),
-                    at(loc),
-                ));
+            if !matches!(key.as_str(), "StartAt" | "States" | "Comment" | "ProcessorConfig") {
+                self.diags
+                    .push(Diagnostic::schema(format!("Field '{key}' is not supported"), at(loc)));
             }
         }
     }
@@ -827,10 +781,8 @@ impl Parser {
                 ("ItemProcessor", &obj["ItemProcessor"])
             }
             (None, None) => {
-                self.diags.push(Diagnostic::schema(
-                    "These fields are required: [ItemProcessor]",
-                    loc,
-                ));
+                self.diags
+                    .push(Diagnostic::schema("These fields are required: [ItemProcessor]", loc));
                 ("ItemProcessor", &Value::Null)
             }
         };
@@ -894,17 +846,12 @@ impl Parser {
             result_writer: obj.get("ResultWriter").cloned(),
             max_concurrency,
             tolerated_failure_count: self.number_or_path(obj, "ToleratedFailureCount", loc, ql),
-            tolerated_failure_percentage: self.number_or_path(
-                obj,
-                "ToleratedFailurePercentage",
-                loc,
-                ql,
-            ),
+            tolerated_failure_percentage: self.number_or_path(obj, "ToleratedFailurePercentage", loc, ql),
             label: self.opt_string(obj, "Label", loc),
             result_selector: self.template(obj, "ResultSelector", loc),
             result_path: self.opt_path(obj, "ResultPath", loc),
             retry: self.retriers(obj, loc),
-            catch: self.catchers(obj, loc, index),
+            catch: self.catchers(obj, loc, index, ql),
             next: self.transition(obj, loc, index),
         }
     }
@@ -954,9 +901,7 @@ impl Parser {
                 None
             }
             (Some(v), None) if is_jsonata(v) => Some(Seconds::Expr(v.clone())),
-            (Some(v), None) => self
-                .positive_int(v, key, loc, 1, 99_999_999)
-                .map(Seconds::Fixed),
+            (Some(v), None) => self.positive_int(v, key, loc, 1, 99_999_999).map(Seconds::Fixed),
             (None, Some(v)) => self.path_field(v, &path_key, loc).map(Seconds::Path),
             (None, None) => None,
         }
@@ -1007,9 +952,7 @@ impl Parser {
                 None => 1,
             };
             let max_attempts = match robj.get("MaxAttempts") {
-                Some(v) => self
-                    .positive_int(v, "MaxAttempts", &rloc, 0, 99_999_999)
-                    .unwrap_or(3),
+                Some(v) => self.positive_int(v, "MaxAttempts", &rloc, 0, 99_999_999).unwrap_or(3),
                 None => 3,
             };
             let backoff_rate = match robj.get("BackoffRate") {
@@ -1058,6 +1001,7 @@ impl Parser {
         obj: &Map<String, Value>,
         loc: &str,
         index: &HashMap<String, StateId>,
+        ql: QueryLanguage,
     ) -> Vec<Catcher> {
         let mut out = Vec::new();
         let Some(v) = obj.get("Catch") else {
@@ -1093,10 +1037,8 @@ impl Parser {
             let next = match cobj.get("Next") {
                 Some(Value::String(s)) => self.target(s, &format!("{cloc}/Next"), index),
                 _ => {
-                    self.diags.push(Diagnostic::schema(
-                        "These fields are required: [Next]",
-                        cloc.clone(),
-                    ));
+                    self.diags
+                        .push(Diagnostic::schema("These fields are required: [Next]", cloc.clone()));
                     None
                 }
             };
@@ -1106,7 +1048,7 @@ impl Parser {
                     error_equals,
                     next,
                     result_path,
-                    assign: cobj.get("Assign").cloned(),
+                    assign: self.assign(cobj, &cloc, ql),
                     output: cobj.get("Output").cloned(),
                 });
             }
@@ -1116,13 +1058,8 @@ impl Parser {
 
     fn error_equals(&mut self, obj: &Map<String, Value>, loc: &str, last: bool) -> Vec<String> {
         let list: Vec<String> = match obj.get("ErrorEquals") {
-            Some(Value::Array(items))
-                if !items.is_empty() && items.iter().all(Value::is_string) =>
-            {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
+            Some(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
             }
             Some(_) => {
                 self.diags.push(Diagnostic::schema(
@@ -1132,10 +1069,8 @@ impl Parser {
                 return Vec::new();
             }
             None => {
-                self.diags.push(Diagnostic::schema(
-                    "These fields are required: [ErrorEquals]",
-                    loc,
-                ));
+                self.diags
+                    .push(Diagnostic::schema("These fields are required: [ErrorEquals]", loc));
                 return Vec::new();
             }
         };
@@ -1148,12 +1083,7 @@ impl Parser {
         list
     }
 
-    fn transition(
-        &mut self,
-        obj: &Map<String, Value>,
-        loc: &str,
-        index: &HashMap<String, StateId>,
-    ) -> Transition {
+    fn transition(&mut self, obj: &Map<String, Value>, loc: &str, index: &HashMap<String, StateId>) -> Transition {
         match (obj.get("Next"), obj.get("End")) {
             (Some(Value::String(n)), None) => self
                 .target(n, &format!("{loc}/Next"), index)
@@ -1191,12 +1121,7 @@ impl Parser {
         }
     }
 
-    fn target(
-        &mut self,
-        name: &str,
-        loc: &str,
-        index: &HashMap<String, StateId>,
-    ) -> Option<StateId> {
+    fn target(&mut self, name: &str, loc: &str, index: &HashMap<String, StateId>) -> Option<StateId> {
         match index.get(name) {
             Some(id) => Some(*id),
             None => {
@@ -1211,13 +1136,37 @@ impl Parser {
         }
     }
 
+    fn assign(&mut self, obj: &Map<String, Value>, loc: &str, ql: QueryLanguage) -> Option<Assign> {
+        let v = obj.get("Assign")?;
+        let aloc = format!("{loc}/Assign");
+        let Some(fields) = v.as_object() else {
+            self.diags.push(Diagnostic::schema(
+                "The value for the field 'Assign' must be an OBJECT",
+                aloc,
+            ));
+            return None;
+        };
+        for name in fields.keys() {
+            let var = name
+                .strip_suffix(".$")
+                .filter(|_| ql == QueryLanguage::JsonPath)
+                .unwrap_or(name);
+            if !valid_variable_name(var) {
+                self.diags.push(Diagnostic::schema(
+                    format!("The variable name '{var}' is not valid"),
+                    aloc.clone(),
+                ));
+            }
+        }
+        Some(match ql {
+            QueryLanguage::JsonPath => Assign::JsonPath(Template::compile(v, &aloc, &mut self.diags)),
+            QueryLanguage::Jsonata => Assign::Jsonata(v.clone()),
+        })
+    }
+
     fn template(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> Option<Template> {
         let v = obj.get(key)?;
-        Some(Template::compile(
-            v,
-            &format!("{loc}/{key}"),
-            &mut self.diags,
-        ))
+        Some(Template::compile(v, &format!("{loc}/{key}"), &mut self.diags))
     }
 
     fn opt_path(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> OptPath {
@@ -1270,9 +1219,7 @@ impl Parser {
             Some(n) if (min..=max).contains(&n) => Some(n),
             _ => {
                 self.diags.push(Diagnostic::schema(
-                    format!(
-                        "The value for the field '{key}' must be an INTEGER between {min} and {max}"
-                    ),
+                    format!("The value for the field '{key}' must be an INTEGER between {min} and {max}"),
                     format!("{}/{key}", loc.trim_end_matches('/')),
                 ));
                 None
@@ -1295,6 +1242,14 @@ impl Parser {
     }
 }
 
+/// Variable names: a letter or `_` first, then letters, digits and `_`, at most 80 long.
+fn valid_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && name.chars().count() <= 80
+}
+
 /// `""` (the top level) is shown as `/`.
 fn at(loc: &str) -> String {
     if loc.is_empty() {
@@ -1313,10 +1268,8 @@ pub(crate) fn is_jsonata(v: &Value) -> bool {
 }
 
 fn raw_is_terminal(st: &Value) -> bool {
-    matches!(
-        st.get("Type").and_then(Value::as_str),
-        Some("Succeed" | "Fail")
-    ) || st.get("End") == Some(&Value::Bool(true))
+    matches!(st.get("Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
+        || st.get("End") == Some(&Value::Bool(true))
 }
 
 fn raw_successors(st: &Value, index: &HashMap<String, StateId>, out: &mut Vec<StateId>) {
@@ -1365,9 +1318,7 @@ mod tests {
     #[test]
     fn no_terminal_state() {
         assert_eq!(
-            err(
-                r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#
-            ),
+            err(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}"#),
             "Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal state at null'"
         );
     }
