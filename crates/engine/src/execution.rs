@@ -1072,6 +1072,11 @@ impl Execution {
                         Num::Int => Err(bad(n.to_string())),
                         Num::Float => Ok(n.as_f64()),
                     },
+                    // Like Java's Integer.parseInt / Double.parseDouble on the text.
+                    Ok(Value::String(text)) => match kind {
+                        Num::Int => text.trim().parse::<i64>().map(|n| Some(n as f64)).map_err(|_| bad(text)),
+                        Num::Float => text.trim().parse::<f64>().map(Some).map_err(|_| bad(text)),
+                    },
                     Ok(other) => Err(bad(render_plain(&other))),
                     Err(_) => Err(bad("null".into())),
                 }
