@@ -172,6 +172,12 @@ struct Thread {
     vars: Arc<Map<String, Value>>,
     /// Variables assigned by the current state, applied when it exits.
     assigned: Option<Map<String, Value>>,
+    /// The current Map/Parallel state has recorded its `…StateStarted` event, so a failure
+    /// that is not retried records `…StateFailed`.
+    fanout_started: bool,
+    /// Events of this thread belong to another execution (a Distributed Map's child
+    /// workflow) and are not part of this history.
+    silent: bool,
 }
 
 pub struct Execution {
@@ -348,6 +354,8 @@ impl Execution {
             phase: Phase::Enter,
             vars,
             assigned: None,
+            fanout_started: false,
+            silent: false,
         };
         match self.free.pop() {
             Some(id) => {
@@ -390,6 +398,9 @@ impl Execution {
 
     /// Records an event that follows the thread's last event and becomes its last.
     fn emit(&mut self, tid: ThreadId, kind: EventKind) -> u64 {
+        if self.thread(tid).silent {
+            return self.thread(tid).last_event;
+        }
         let prev = self.thread(tid).last_event;
         let id = self.emit_raw(prev, kind);
         self.thread(tid).last_event = id;
@@ -399,6 +410,9 @@ impl Execution {
 
     /// Records an event after the thread's last one without moving the thread on.
     fn emit_aside(&mut self, tid: ThreadId, kind: EventKind) -> u64 {
+        if self.thread(tid).silent {
+            return self.thread(tid).last_event;
+        }
         let prev = self.thread(tid).last_event;
         self.emit_raw(prev, kind)
     }
@@ -901,6 +915,7 @@ impl Execution {
             None => effective,
         };
         self.emit(tid, EventKind::ParallelStateStarted);
+        self.thread(tid).fanout_started = true;
         let n = p.branches.len();
         let fan = Fanout {
             is_map: false,
@@ -961,6 +976,9 @@ impl Execution {
                 )),
             );
         };
+        // AWS records MapStateStarted before it reads the concurrency and tolerance fields.
+        self.emit(tid, EventKind::MapStateStarted { length: items.len() });
+        self.thread(tid).fanout_started = true;
         let max_concurrency = match self.map_number(tid, &m.max_concurrency, &effective, "MaxConcurrency", Num::Int) {
             Ok(v) => v.map(|n| n as usize).filter(|n| *n > 0).unwrap_or(usize::MAX),
             Err(e) => return self.runtime_error(tid, e),
@@ -1008,7 +1026,6 @@ impl Execution {
             inputs.push_back((index, v));
         }
         let n = inputs.len();
-        self.emit(tid, EventKind::MapStateStarted { length: n });
         if m.distributed {
             let uuid = self.pseudo_uuid();
             let arn = format!(
@@ -1074,7 +1091,11 @@ impl Execution {
                     },
                     // Like Java's Integer.parseInt / Double.parseDouble on the text.
                     Ok(Value::String(text)) => match kind {
-                        Num::Int => text.trim().parse::<i64>().map(|n| Some(n as f64)).map_err(|_| bad(text)),
+                        Num::Int => text
+                            .trim()
+                            .parse::<i64>()
+                            .map(|n| Some(n as f64))
+                            .map_err(|_| bad(text)),
                         Num::Float => text.trim().parse::<f64>().map(Some).map_err(|_| bad(text)),
                     },
                     Ok(other) => Err(bad(render_plain(&other))),
@@ -1102,8 +1123,8 @@ impl Execution {
                 _ => None,
             };
             let Some((index, input)) = next else { break };
-            let distributed = matches!(&self.thread(tid).phase, Phase::Fanout(f) if f.distributed);
-            let started = if distributed {
+            let quiet = self.thread(tid).silent || matches!(&self.thread(tid).phase, Phase::Fanout(f) if f.distributed);
+            let started = if quiet {
                 prev
             } else {
                 self.emit_raw(
@@ -1116,6 +1137,7 @@ impl Execution {
             };
             let start = def.block(m.processor).start_at;
             let child = self.spawn(m.processor, start, input, Some((tid, index)), started, vars.clone());
+            self.thread(child).silent = quiet;
             if let Phase::Fanout(f) = &mut self.thread(tid).phase {
                 f.children[index] = Some(child);
                 f.running += 1;
@@ -1134,6 +1156,7 @@ impl Execution {
             (t.block, t.state)
         };
         let name = def.state(block, state).name.clone();
+        let parent_silent = self.thread(parent).silent;
         let (is_map, distributed) = match &mut self.thread(parent).phase {
             Phase::Fanout(f) => {
                 f.children[index] = None;
@@ -1145,7 +1168,7 @@ impl Execution {
         };
         match result {
             Ok(v) => {
-                let id = if is_map && !distributed {
+                let id = if is_map && !distributed && !parent_silent {
                     Some(self.emit_raw(child_last, EventKind::MapIterationSucceeded { index, name }))
                 } else {
                     None
@@ -1169,7 +1192,7 @@ impl Execution {
                 }
             }
             Err(err) => {
-                if is_map && !distributed {
+                if is_map && !distributed && !parent_silent {
                     self.emit_raw(child_last, EventKind::MapIterationFailed { index, name });
                 }
                 let (tolerated, total) = match &mut self.thread(parent).phase {
@@ -1212,19 +1235,9 @@ impl Execution {
                 } else {
                     err
                 };
-                if is_map {
-                    if distributed {
-                        self.emit(
-                            parent,
-                            EventKind::MapRunFailed {
-                                error: Some(err.error.clone()),
-                                cause: err.cause.clone(),
-                            },
-                        );
-                    }
-                    self.emit(parent, EventKind::MapStateFailed);
-                } else {
-                    self.emit(parent, EventKind::ParallelStateFailed);
+                if is_map && distributed {
+                    let (error, cause) = (Some(err.error.clone()), err.cause.clone());
+                    self.emit(parent, EventKind::MapRunFailed { error, cause });
                 }
                 self.thread(parent).phase = Phase::Run;
                 if self.complete(parent, Flow::Fail(err)) {
@@ -1240,6 +1253,7 @@ impl Execution {
             return Flow::Park;
         };
         let results = Value::Array(f.results);
+        self.thread(tid).fanout_started = false;
         if f.is_map {
             if f.distributed {
                 self.emit(tid, EventKind::MapRunSucceeded);
@@ -1324,6 +1338,7 @@ impl Execution {
 
     /// Retry, Catch, or fail the thread.
     fn handle_error(&mut self, tid: ThreadId, err: StatesError) -> bool {
+        let started = std::mem::take(&mut self.thread(tid).fanout_started);
         let def = self.def.clone();
         let t = self.thread(tid);
         let st = def.state(t.block, t.state);
@@ -1358,6 +1373,16 @@ impl Execution {
                 self.commands.push_back(Command::StartTimer { id, fire_at_ms });
                 self.thread(tid).phase = Phase::RetryTimer;
                 return false;
+            }
+        }
+        if started {
+            let kind = match &st.kind {
+                StateKind::Map(_) => Some(EventKind::MapStateFailed),
+                StateKind::Parallel(_) => Some(EventKind::ParallelStateFailed),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                self.emit(tid, kind);
             }
         }
         if let Some(c) = catch.iter().find(|c| error_matches(&c.error_equals, &err.error)) {

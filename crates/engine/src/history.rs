@@ -239,10 +239,18 @@ impl HistoryEvent {
             StateExited {
                 name, output, assigned, ..
             } => {
-                if let Some(vars) = assigned {
+                if let Some(vars) = assigned.as_ref().filter(|v| !v.is_empty()) {
+                    // The API sends every value as JSON text; the conformance corpus keeps
+                    // objects and arrays parsed and scalars as text.
                     let shown: Map<String, Value> = vars
                         .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(serde_json::to_string(v).unwrap_or_default())))
+                        .map(|(k, v)| {
+                            let shown = match v {
+                                Value::Object(_) | Value::Array(_) if !data_as_text => v.clone(),
+                                _ => Value::String(serde_json::to_string(v).unwrap_or_default()),
+                            };
+                            (k.clone(), shown)
+                        })
                         .collect();
                     details.insert("assignedVariables".into(), Value::Object(shown));
                     details.insert("assignedVariablesDetails".into(), not_truncated());
