@@ -976,13 +976,13 @@ impl Execution {
                 )),
             );
         };
-        // AWS records MapStateStarted before it reads the concurrency and tolerance fields.
-        self.emit(tid, EventKind::MapStateStarted { length: items.len() });
-        self.thread(tid).fanout_started = true;
         let max_concurrency = match self.map_number(tid, &m.max_concurrency, &effective, "MaxConcurrency", Num::Int) {
             Ok(v) => v.map(|n| n as usize).filter(|n| *n > 0).unwrap_or(usize::MAX),
             Err(e) => return self.runtime_error(tid, e),
         };
+        // AWS records MapStateStarted before it reads the tolerance fields (but after MaxConcurrency).
+        self.emit(tid, EventKind::MapStateStarted { length: items.len() });
+        self.thread(tid).fanout_started = true;
         let tolerated_count = match self.map_number(
             tid,
             &m.tolerated_failure_count,
@@ -1375,7 +1375,7 @@ impl Execution {
                 return false;
             }
         }
-        if started {
+        if started && err.error != names::RUNTIME {
             let kind = match &st.kind {
                 StateKind::Map(_) => Some(EventKind::MapStateFailed),
                 StateKind::Parallel(_) => Some(EventKind::ParallelStateFailed),

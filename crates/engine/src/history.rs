@@ -241,12 +241,12 @@ impl HistoryEvent {
             } => {
                 if let Some(vars) = assigned.as_ref().filter(|v| !v.is_empty()) {
                     // The API sends every value as JSON text; the conformance corpus keeps
-                    // objects and arrays parsed and scalars as text.
+                    // objects parsed and everything else as text.
                     let shown: Map<String, Value> = vars
                         .iter()
                         .map(|(k, v)| {
                             let shown = match v {
-                                Value::Object(_) | Value::Array(_) if !data_as_text => v.clone(),
+                                Value::Object(_) if !data_as_text => v.clone(),
                                 _ => Value::String(serde_json::to_string(v).unwrap_or_default()),
                             };
                             (k.clone(), shown)
