@@ -29,6 +29,13 @@ enum Command {
     Conformance(conformance_cmd::ConformanceArgs),
 }
 
+/// Prints a line on stdout; a closed pipe (`stepwise run … | head`) is not an error.
+pub fn print_line(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

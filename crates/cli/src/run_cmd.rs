@@ -113,7 +113,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             .expect("object")
             .insert("history".into(), Value::Array(events));
     }
-    println!("{}", serde_json::to_string(&out)?);
+    crate::print_line(&serde_json::to_string(&out)?);
     Ok(if outcome.status() == "SUCCEEDED" {
         ExitCode::SUCCESS
     } else {
