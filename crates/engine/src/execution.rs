@@ -192,6 +192,7 @@ pub struct Execution {
     commands: VecDeque<Command>,
     events: Vec<HistoryEvent>,
     event_count: u64,
+    transitions: u64,
     outcome: Option<Outcome>,
     now_ms: i64,
     rng: u64,
@@ -213,6 +214,7 @@ impl Execution {
             commands: VecDeque::new(),
             events: Vec::new(),
             event_count: 0,
+            transitions: 0,
             outcome: None,
             now_ms: 0,
             rng,
@@ -294,6 +296,11 @@ impl Execution {
     /// The recorded history (empty unless `record_history` is set).
     pub fn history(&self) -> &[HistoryEvent] {
         &self.events
+    }
+
+    /// How many states the execution has entered (AWS bills these as state transitions).
+    pub fn transitions(&self) -> u64 {
+        self.transitions
     }
 
     /// How many history events the execution has produced, recorded or not.
@@ -436,6 +443,7 @@ impl Execution {
 
     /// The `<Type>StateEntered` event; resets per-state retry counters.
     fn enter(&mut self, tid: ThreadId) {
+        self.transitions += 1;
         let def = self.def.clone();
         let record = self.cfg.record_history;
         let t = self.thread(tid);
