@@ -122,9 +122,7 @@ pub fn run(exec: &mut Execution, tasks: &mut dyn TaskHandler, clock: &mut dyn Cl
             }
             continue;
         }
-        let Some((&(at, id), _)) = timers.iter().next() else {
-            return None;
-        };
+        let (&(at, id), _) = timers.iter().next()?;
         timers.remove(&(at, id));
         timer_at.remove(&id);
         clock.advance_to(at);
