@@ -862,10 +862,10 @@ enum Operand {
 }
 
 /// A filter operand's value, as Jayway's `ValueNode`.
-enum Val<'v, 'f> {
+enum Val<'a> {
     Undefined,
-    Node(Cow<'v, Value>),
-    Regex(&'f regex::Regex),
+    Node(Cow<'a, Value>),
+    Regex(&'a regex::Regex),
 }
 
 impl Filter {
@@ -920,14 +920,14 @@ impl Operand {
         }
     }
 
-    fn value<'v, 'f>(
-        &'f self,
-        item: &'v Value,
-        doc: &'v Value,
+    fn value<'a>(
+        &'a self,
+        item: &'a Value,
+        doc: &'a Value,
         budget: &mut Budget,
-    ) -> Result<Val<'v, 'f>, PathError> {
+    ) -> Result<Val<'a>, PathError> {
         let (path, start) = match self {
-            Operand::Literal(v) => return Ok(Val::Node(Cow::Owned(v.clone()))),
+            Operand::Literal(v) => return Ok(Val::Node(Cow::Borrowed(v))),
             Operand::Regex(r) => return Ok(Val::Regex(r)),
             Operand::Current(p) => (p, item),
             Operand::Document(p) => (p, doc),
@@ -949,7 +949,7 @@ impl Operand {
     }
 }
 
-fn compare(l: &Val<'_, '_>, op: Op, r: &Val<'_, '_>) -> bool {
+fn compare(l: &Val<'_>, op: Op, r: &Val<'_>) -> bool {
     use Val::{Node, Regex};
     match op {
         Op::Eq => matches!((l, r), (Node(a), Node(b)) if node_eq(a, b)),
@@ -3146,6 +3146,13 @@ mod tests {
     }
 
     #[test]
+    fn paths_are_send_and_sync() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Path>();
+        check::<PathError>();
+    }
+
+    #[test]
     fn reference_paths_select_and_assign() {
         let v = json!({"a": {"b": [1, 2, 3]}});
         assert_eq!(
@@ -3177,5 +3184,84 @@ mod tests {
             &Root::Variable("myVar".into())
         );
         assert_eq!(Path::parse("$").unwrap().root(), &Root::Input);
+    }
+}
+
+/// Parsing arbitrary text and selecting on arbitrary JSON never panics.
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            "[a-c0-9 ]{0,4}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec(("[a-c]{1,2}", inner), 0..5)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Text made of the characters JSONPath cares about, so that many inputs parse.
+    fn pathish() -> impl Strategy<Value = String> {
+        "\\$[$@.\\[\\]()?*,:'\"abc0-2 =<>!~&|/\\\\-]{0,40}"
+    }
+
+    fn exercise(text: &str, v: &Value) {
+        if let Ok(p) = Path::parse(text) {
+            let _ = p.select(v);
+            let _ = p.select_nodes(v);
+            let _ = p.normalized();
+            let mut t = v.clone();
+            let _ = p.assign(&mut t, Value::Null);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_text_never_panics(text in any::<String>(), v in json()) {
+            exercise(&text, &v);
+        }
+
+        #[test]
+        fn pathish_text_never_panics(text in pathish(), v in json()) {
+            exercise(&text, &v);
+        }
+
+        #[test]
+        fn generated_filters_never_panic(
+            lhs in "@(\\.[abc]|\\[[0-2]\\]|\\.\\*|\\.\\.[abc])*",
+            op in "(==|!=|<|<=|>|>=|=~|in|nin|subsetof|anyof|noneof|size|empty|contains)",
+            rhs in "('a'|1|-2\\.5|true|null|\\[1,'b'\\]|/a\\.\\*/i|@\\.b|\\$\\.c|\\{'a':1\\})",
+            v in json(),
+        ) {
+            let text = format!("$..[?({lhs} {op} {rhs})]");
+            exercise(&text, &v);
+            prop_assert!(Path::parse(&text).is_ok(), "{}", text);
+        }
+
+        #[test]
+        fn reference_paths_find_what_assign_put(
+            segs in prop::collection::vec(prop_oneof!["[a-z]{1,3}".prop_map(|s| format!(".{s}")),
+                                                      "[a-z ]{0,3}".prop_map(|s| format!("['{s}']"))], 0..6),
+            v in json(),
+        ) {
+            let text = format!("${}", segs.concat());
+            let p = Path::parse(&text).unwrap();
+            prop_assert!(p.is_reference());
+            let mut t = Value::Object(Map::new());
+            p.assign(&mut t, v.clone()).unwrap();
+            prop_assert_eq!(&*p.select(&t).unwrap(), &v);
+        }
     }
 }
