@@ -849,6 +849,14 @@ enum Op {
     Contains,
     Size,
     Empty,
+    /// `===`: same kind of value and equal.
+    StrictEq,
+    /// `!==`
+    StrictNe,
+    /// The left array holds every element of the right one.
+    All,
+    /// `@.a exists true|false`
+    Exists,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -895,14 +903,14 @@ impl Expr {
                 true
             }
             Expr::Not(e) => !e.eval(item, doc, budget)?,
-            Expr::Exists(o) => match o.value(item, doc, budget)? {
-                Val::Undefined => false,
-                Val::Node(v) => match (&*v, o.is_indefinite_path()) {
-                    (Value::Array(a), true) => !a.is_empty(),
-                    _ => true,
-                },
-                Val::Regex(_) => true,
-            },
+            Expr::Exists(o) => o.exists(item, doc, budget)?,
+            Expr::Cmp(l, Op::Exists, r) => {
+                let want = match r {
+                    Operand::Literal(Value::Bool(b)) => *b,
+                    _ => return Ok(false),
+                };
+                l.exists(item, doc, budget)? == want
+            }
             Expr::Cmp(l, op, r) => {
                 let l = l.value(item, doc, budget)?;
                 let r = r.value(item, doc, budget)?;
@@ -913,6 +921,18 @@ impl Expr {
 }
 
 impl Operand {
+    /// A path names something (an indefinite one: at least one match).
+    fn exists(&self, item: &Value, doc: &Value, budget: &mut Budget) -> Result<bool, PathError> {
+        Ok(match self.value(item, doc, budget)? {
+            Val::Undefined => false,
+            Val::Node(v) => match (&*v, self.is_indefinite_path()) {
+                (Value::Array(a), true) => !a.is_empty(),
+                _ => true,
+            },
+            Val::Regex(_) => true,
+        })
+    }
+
     fn is_indefinite_path(&self) -> bool {
         match self {
             Operand::Current(p) | Operand::Document(p) => !p.definite,
@@ -954,6 +974,23 @@ fn compare(l: &Val<'_>, op: Op, r: &Val<'_>) -> bool {
     match op {
         Op::Eq => matches!((l, r), (Node(a), Node(b)) if node_eq(a, b)),
         Op::Ne => !compare(l, Op::Eq, r),
+        Op::StrictEq => match (l, r) {
+            (Node(a), Node(b)) => kind(a) == kind(b) && node_eq(a, b),
+            _ => false,
+        },
+        Op::StrictNe => !compare(l, Op::StrictEq, r),
+        Op::All => match (l, r) {
+            (Node(a), Node(b)) => match (&**a, &**b) {
+                (Value::Array(have), Value::Array(need)) => {
+                    need.iter().all(|n| have.iter().any(|h| node_eq(n, h)))
+                }
+                // Jayway: an object "contains all" trivially.
+                (Value::Object(_), Value::Array(_)) => true,
+                _ => false,
+            },
+            _ => false,
+        },
+        Op::Exists => false, // evaluated in `Expr::eval`
         Op::Lt | Op::Le | Op::Gt | Op::Ge => {
             let ord = match (l, r) {
                 (Node(a), Node(b)) => match (&**a, &**b) {
@@ -1054,6 +1091,17 @@ fn compare(l: &Val<'_>, op: Op, r: &Val<'_>) -> bool {
             }
             _ => false,
         },
+    }
+}
+
+/// Jayway's `ValueNode` classes, for `===`.
+fn kind(v: &Value) -> u8 {
+    match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) | Value::Object(_) => 4,
     }
 }
 
@@ -1460,7 +1508,9 @@ impl<'a> Parser<'a> {
 
     fn parse_op(&mut self) -> Option<Op> {
         let rest = &self.b[self.pos..];
-        const SYMBOLS: [(&str, Op); 8] = [
+        const SYMBOLS: [(&str, Op); 9] = [
+            ("===", Op::StrictEq),
+            ("!==", Op::StrictNe),
             ("==", Op::Eq),
             ("!=", Op::Ne),
             ("<=", Op::Le),
@@ -1468,14 +1518,9 @@ impl<'a> Parser<'a> {
             ("=~", Op::Regex),
             ("<", Op::Lt),
             (">", Op::Gt),
-            ("=", Op::Eq),
         ];
         for (sym, op) in SYMBOLS {
             if rest.starts_with(sym.as_bytes()) {
-                // Jayway reads `===` and `!==` as `==`/`!=` followed by junk; refuse them.
-                if rest.get(sym.len()) == Some(&b'=') {
-                    return None;
-                }
                 self.pos += sym.len();
                 return Some(op);
             }
@@ -1490,6 +1535,8 @@ impl<'a> Parser<'a> {
             b"contains" => Op::Contains,
             b"size" => Op::Size,
             b"empty" => Op::Empty,
+            b"all" => Op::All,
+            b"exists" => Op::Exists,
             _ => return None,
         };
         self.pos += word_len;
@@ -2736,6 +2783,30 @@ mod tests {
     }
 
     #[test]
+    fn filter_strict_equality_all_and_exists() {
+        let v = json!([{"v": 1}, {"v": "1"}, {"t": ["a", "b", "c"]}]);
+        assert_eq!(sel("$[?(@.v === 1)]", &v), json!([{"v": 1}]));
+        assert_eq!(sel("$[?(@.v == 1)]", &v), json!([{"v": 1}, {"v": "1"}]));
+        assert_eq!(
+            sel("$[?(@.v !== 1)]", &v),
+            json!([{"v": "1"}, {"t": ["a", "b", "c"]}])
+        );
+        assert_eq!(
+            sel("$[?(@.t all ['a', 'c'])]", &v),
+            json!([{"t": ["a", "b", "c"]}])
+        );
+        assert_eq!(sel("$[?(@.t all ['a', 'd'])]", &v), json!([]));
+        assert_eq!(
+            sel("$[?(@.v exists true)]", &v),
+            json!([{"v": 1}, {"v": "1"}])
+        );
+        assert_eq!(
+            sel("$[?(@.v exists false)]", &v),
+            json!([{"t": ["a", "b", "c"]}])
+        );
+    }
+
+    #[test]
     fn filter_existence() {
         let v = json!([{"a": null}, {"b": 1}, {"a": false}]);
         assert_eq!(sel("$[?(@.a)]", &v), json!([{"a": null}, {"a": false}]));
@@ -2871,7 +2942,7 @@ mod tests {
             "$[?(@.a == 1)",
             "$[?(1)]",
             "$[?()]",
-            "$[?(@.a === 1)]",
+            "$[?(@.a = 1)]",
             "$[?(@.a == 'x)]",
             "$[?(@.a && )]",
             "$[?(@.a == $$.x)]",
