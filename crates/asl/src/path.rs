@@ -16,14 +16,18 @@
 //! - `[0]`, `[-1]`, `[0,2]`, `[1:3]`, `[-2:]`, `[:2]`;
 //! - `.*`, `[*]`, `..name`, `..*`, `..[0]`, `..['a']`, `..[?(…)]`;
 //! - `[?(filter)]` with `@`/`$` paths, string/number/boolean/null/array/object literals,
-//!   `/regex/flags`, the operators `== != < <= > >= =~ in nin subsetof anyof noneof contains
-//!   size empty`, `&&`, `||`, `!` and parentheses; a path alone tests existence;
+//!   `/regex/flags`, the operators `== != === !== < <= > >= =~ in nin subsetof anyof noneof
+//!   all contains size empty exists`, `&&`, `||`, `!` and parentheses; a path alone tests
+//!   existence. Regexes are matched against the whole value, as Java's `matches()`;
 //! - a trailing function: `.length()` (alias `.size()`), `.min()`, `.max()`, `.avg()`,
-//!   `.sum()`, `.stddev()`, `.keys()`, `.first()`, `.last()`.
+//!   `.sum()`, `.stddev()`, `.keys()`, `.first()`, `.last()`. After a leading `..` the
+//!   function applies to all the matches (`$..book.length()`), after a definite prefix to the
+//!   node, otherwise to each match.
 //!
-//! A *definite* path (fields and single indexes only) selects the node it names, borrowed, or
-//! fails with [`PathError::NotFound`]; any other path selects a new array of its matches in
-//! document order (possibly empty).
+//! A *reference* path (fields and single indexes only) selects the node it names, borrowed,
+//! or fails with [`PathError::NotFound`]; an *indefinite* path (wildcards, slices, unions,
+//! `..`, filters) selects a new array of its matches in document order (possibly empty,
+//! never an error). A trailing `['a','b']` or function yields one new value.
 //!
 //! Robustness: parsing never recurses deeper than [`MAX_NESTING`] levels of filters, groups and
 //! literals; walking a value uses an explicit stack; one evaluation does at most
@@ -233,6 +237,15 @@ impl Path {
     /// (reference paths, a trailing `['a','b']`, a trailing function): Jayway's "definite".
     pub fn is_definite(&self) -> bool {
         self.definite
+    }
+
+    /// The name of the trailing function (`"length"` for `$.items.length()`), if any.
+    ///
+    /// Note: a recorded AWS failure (`$.Jobs.sum()` in Parameters: "could not be found in
+    /// the input") suggests Step Functions does not evaluate Jayway's functions; callers may
+    /// reject such paths.
+    pub fn function(&self) -> Option<&'static str> {
+        self.func.map(Func::name)
     }
 
     /// True for the bare root (`$`, `$$`, `$name`).
@@ -2996,6 +3009,8 @@ mod tests {
         assert_eq!(sel("$['n','o'].length()", &v), json!([4, 2]));
         let p = Path::parse("$.n.length()").unwrap();
         assert!(p.is_definite() && !p.is_reference());
+        assert_eq!(p.function(), Some("length"));
+        assert_eq!(Path::parse("$.n").unwrap().function(), None);
         assert!(matches!(
             sel_err("$.s.sum()", &v),
             PathError::Function { function, reason } if function == "sum"
