@@ -85,8 +85,8 @@ enum Segment {
     Index(i64),
     /// `[0,2]`
     Indexes(Box<[i64]>),
-    /// `[from:to]`
-    Slice(Option<i64>, Option<i64>),
+    /// `[from:to]` (Java `int`s, as Jayway)
+    Slice(Option<i32>, Option<i32>),
     /// `.*` or `[*]`
     Wildcard,
     /// `..`: the next segment applies to every node of the subtree (pre-order).
@@ -718,7 +718,7 @@ fn apply<'v>(
                 .filter_map(|i| resolve_index(*i, a.len()).and_then(|i| a.get(i))),
         ),
         (Segment::Slice(from, to), Value::Array(a)) => {
-            let (lo, hi) = slice_bounds(*from, *to, a.len());
+            let (lo, hi) = slice_bounds(from.map(i64::from), to.map(i64::from), a.len());
             out.extend((lo..hi).filter_map(|i| resolve_index(i, a.len()).and_then(|i| a.get(i))));
         }
         (Segment::Wildcard, Value::Object(m)) => out.extend(m.values()),
@@ -1720,7 +1720,7 @@ impl<'a> Parser<'a> {
 
 /// `[0]`, `[0,2]`, `[1:3]`, `[-2:]`, `[:2]`, `[:]`; indexes are Java `int`s.
 fn parse_indexes(inner: &str) -> Option<Segment> {
-    let int = |t: &str| -> Option<i64> { t.trim().parse::<i32>().ok().map(i64::from) };
+    let int = |t: &str| -> Option<i32> { t.trim().parse::<i32>().ok() };
     if !inner
         .bytes()
         .all(|c| c.is_ascii_digit() || matches!(c, b',' | b'-' | b':' | b' '))
@@ -1742,7 +1742,10 @@ fn parse_indexes(inner: &str) -> Option<Segment> {
         let to = if to.is_empty() { None } else { Some(int(to)?) };
         return Some(Segment::Slice(from, to));
     }
-    let mut is: Vec<i64> = inner.split(',').map(int).collect::<Option<_>>()?;
+    let mut is: Vec<i64> = inner
+        .split(',')
+        .map(|t| int(t).map(i64::from))
+        .collect::<Option<_>>()?;
     Some(if is.len() == 1 {
         Segment::Index(is.pop()?)
     } else {
@@ -3229,6 +3232,11 @@ mod tests {
         }
         let nested = format!("{}a{}", "(".repeat(1000), ")".repeat(1000));
         assert!(regex::Regex::new(&nested, "").is_err());
+    }
+
+    #[test]
+    fn segments_stay_small() {
+        assert!(std::mem::size_of::<Segment>() <= 24);
     }
 
     #[test]
