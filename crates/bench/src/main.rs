@@ -62,7 +62,9 @@ fn workloads() -> Vec<Workload> {
         }
         chain.insert(format!("S{i}"), st);
     }
-    let items: Vec<Value> = (0..10_000).map(|i| json!({"id": i, "name": format!("item-{i}")})).collect();
+    let items: Vec<Value> = (0..10_000)
+        .map(|i| json!({"id": i, "name": format!("item-{i}")}))
+        .collect();
     vec![
         Workload {
             name: "Choice/Pass counter loop, 100,000 iterations (States.MathAdd)",
@@ -100,7 +102,10 @@ fn measure(def: &Arc<StateMachine>, input: &Value, history: bool) -> (u64, f64, 
     let mut exec = Execution::new(def.clone(), cfg, input);
     let outcome = local::run(&mut exec, &mut NoTasks, &mut VirtualClock(0));
     let secs = started.elapsed().as_secs_f64();
-    assert!(matches!(outcome, Some(Outcome::Succeeded { .. })), "workload failed: {outcome:?}");
+    assert!(
+        matches!(outcome, Some(Outcome::Succeeded { .. })),
+        "workload failed: {outcome:?}"
+    );
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
     let transitions = exec.transitions();
     drop(exec);
