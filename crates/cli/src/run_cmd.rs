@@ -96,6 +96,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     cfg.start_time_ms = start;
     cfg.record_history = a.history;
     cfg.max_history_events = standard.then_some(25_000);
+    cfg.max_duration_seconds = (!standard).then_some(300);
     cfg.seed = start as u64;
     let mut exec = Execution::new(def, cfg, input);
     let outcome = if a.fast_timers {

@@ -39,6 +39,9 @@ pub struct ExecutionConfig {
     pub max_history_events: Option<u64>,
     /// Seed of the generator behind `States.MathRandom`, `States.UUID` and retry jitter.
     pub seed: u64,
+    /// The longest an execution of this workflow type may run (Express: 5 minutes), on top
+    /// of the definition's own `TimeoutSeconds`.
+    pub max_duration_seconds: Option<u64>,
 }
 
 impl ExecutionConfig {
@@ -55,6 +58,7 @@ impl ExecutionConfig {
             record_history: false,
             max_history_events: None,
             seed: 0,
+            max_duration_seconds: None,
         }
     }
 }
@@ -236,7 +240,11 @@ impl Execution {
                 role_arn: self.cfg.role_arn.clone(),
             },
         );
-        if let Some(t) = self.def.timeout_seconds {
+        let limit = match (self.def.timeout_seconds, self.cfg.max_duration_seconds) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(t) = limit {
             let id = self.command_id();
             self.timeout_timer = Some(id);
             self.commands.push_back(Command::StartTimer {
