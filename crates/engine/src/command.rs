@@ -1,6 +1,7 @@
 //! What the engine asks of the world ([`Command`]) and what the world tells it back
 //! ([`Input`]). The engine never performs a command itself.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Identifies one outstanding command, so its answer can be matched to it.
@@ -30,8 +31,10 @@ pub struct TaskRequest {
     pub heartbeat_seconds: Option<u64>,
 }
 
-/// Something that happened outside the engine.
-#[derive(Debug, Clone, PartialEq)]
+/// Something that happened outside the engine. Serializable, because a durable runtime
+/// journals every input and rebuilds an execution by feeding them again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
 pub enum Input {
     TaskSucceeded {
         id: CommandId,

@@ -306,6 +306,12 @@ impl Execution {
         &self.events
     }
 
+    /// Takes the events recorded since the last call (a durable runtime stores them and
+    /// keeps none in memory).
+    pub fn take_history(&mut self) -> Vec<HistoryEvent> {
+        std::mem::take(&mut self.events)
+    }
+
     /// How many states the execution has entered (AWS bills these as state transitions).
     pub fn transitions(&self) -> u64 {
         self.transitions

@@ -1,0 +1,20 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum RuntimeError {
+    /// An execution with this name exists already with a different input, or has ended.
+    #[error("Execution Already Exists: '{0}'")]
+    ExecutionAlreadyExists(String),
+    #[error("Execution Does Not Exist: '{0}'")]
+    ExecutionDoesNotExist(String),
+    /// The stored definition no longer parses (it was valid when stored).
+    #[error("invalid definition: {0}")]
+    InvalidDefinition(String),
+    /// `stateMachineArn#TestCase` names a test case the mock configuration lacks.
+    #[error("{0}")]
+    TestCase(String),
+    #[error("storage failure: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("the runtime is shutting down")]
+    ShuttingDown,
+}

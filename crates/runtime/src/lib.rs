@@ -1,0 +1,25 @@
+//! The runtime: runs executions for `stepwise serve`.
+//!
+//! Each running execution is an *actor*: a tokio task that owns the pure
+//! [`engine::Execution`] and a mailbox. It feeds the engine one [`engine::Input`] at a time
+//! (a task's result, a timer firing, a stop request), and for a Standard workflow it commits
+//! the resulting history events **and the input itself** (the journal) to the store before
+//! it starts any effect the engine asked for (arm a timer, invoke a task) and before any
+//! client can see them.
+//!
+//! Recovery needs nothing else: the engine is deterministic, so after a restart an open
+//! execution is rebuilt by starting it again with the same configuration and feeding its
+//! journal in order. What the engine then still waits for (timers, tasks in flight at the
+//! crash) is re-armed or re-invoked.
+//!
+//! Express workflows use the same actor with no store and no history, as on AWS.
+
+mod actor;
+mod clock;
+mod error;
+mod runtime;
+mod tasks;
+
+pub use clock::now_ms;
+pub use error::RuntimeError;
+pub use runtime::{Runtime, RuntimeConfig, StartRequest, SyncResult, Target};

@@ -1,0 +1,440 @@
+//! The runtime: starts, resumes and stops executions.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use asl::StateMachine;
+use engine::mock::MockConfig;
+use engine::{Command, CommandId, Execution, ExecutionConfig, Input, Outcome};
+use serde_json::Value;
+use store::{ExecutionRecord, ExecutionStatus, Store, WorkflowType};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::actor::{Actor, Msg, drain, end_of, to_stored};
+use crate::clock::now_ms;
+use crate::error::RuntimeError;
+use crate::tasks::TaskAnswers;
+
+/// Standard workflows stop at AWS's history size.
+const STANDARD_MAX_EVENTS: u64 = 25_000;
+/// Express workflows run for five minutes at most.
+const EXPRESS_MAX_SECONDS: u64 = 300;
+
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeConfig {
+    pub region: String,
+    pub account: String,
+    /// Mocked task responses, used by executions started as `stateMachineArn#TestCase`.
+    pub mocks: Option<MockConfig>,
+}
+
+/// What an execution runs: a state machine, or one of its versions, or an alias's pick.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The unqualified state machine ARN.
+    pub state_machine_arn: String,
+    pub kind: WorkflowType,
+    pub definition: String,
+    pub role_arn: String,
+    pub version_arn: Option<String>,
+    pub alias_arn: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub target: Target,
+    pub name: Option<String>,
+    pub input: String,
+    pub test_case: Option<String>,
+    pub trace_header: Option<String>,
+}
+
+/// The answer of StartSyncExecution.
+#[derive(Debug, Clone)]
+pub struct SyncResult {
+    pub record: ExecutionRecord,
+    /// How long the execution ran, for `billingDetails`.
+    pub billed_duration_ms: u64,
+}
+
+pub struct Runtime {
+    store: Arc<dyn Store>,
+    cfg: RuntimeConfig,
+    running: Mutex<HashMap<String, mpsc::UnboundedSender<Msg>>>,
+    counter: AtomicU64,
+}
+
+impl Runtime {
+    /// Opens the runtime over `store` and resumes every execution that was running.
+    pub async fn new(store: Arc<dyn Store>, cfg: RuntimeConfig) -> Result<Arc<Runtime>, RuntimeError> {
+        let rt = Arc::new(Runtime {
+            store,
+            cfg,
+            running: Mutex::new(HashMap::new()),
+            counter: AtomicU64::new(now_ms() as u64),
+        });
+        let store = rt.store.clone();
+        let open = blocking(move || store.open_executions()).await?;
+        for rec in open {
+            let arn = rec.arn.clone();
+            if let Err(e) = rt.resume(rec).await {
+                eprintln!("stepwise: cannot resume {arn}: {e}");
+            }
+        }
+        Ok(rt)
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn config(&self) -> &RuntimeConfig {
+        &self.cfg
+    }
+
+    /// How many executions this process is driving now.
+    pub fn running_count(&self) -> usize {
+        self.running.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub(crate) fn forget(&self, arn: &str) {
+        if let Ok(mut m) = self.running.lock() {
+            m.remove(arn);
+        }
+    }
+
+    fn next_random(&self) -> u64 {
+        let mut z = self.counter.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn uuid(&self) -> String {
+        engine::format_uuid(self.next_random(), self.next_random())
+    }
+
+    fn test_case(&self, target: &Target, case: Option<&str>) -> Result<Option<engine::mock::TestCase>, RuntimeError> {
+        let Some(case) = case else { return Ok(None) };
+        let Some(mocks) = &self.cfg.mocks else {
+            return Err(RuntimeError::TestCase(format!(
+                "the test case '{case}' was asked for, but the server has no mock configuration"
+            )));
+        };
+        mocks
+            .test_case(name_of(&target.state_machine_arn), case)
+            .map(Some)
+            .map_err(|e| RuntimeError::TestCase(e.to_string()))
+    }
+
+    /// StartExecution. For Standard workflows the execution and its first events are
+    /// durable when this returns; the same name with the same input while it runs returns
+    /// the same execution.
+    pub async fn start_execution(self: &Arc<Self>, req: StartRequest) -> Result<ExecutionRecord, RuntimeError> {
+        let (rec, exec, commands, tasks) = self.prepare(&req)?;
+        match req.target.kind {
+            WorkflowType::Standard => {
+                let mut rec = rec;
+                let mut exec = exec;
+                let events: Vec<_> = exec.take_history().iter().map(to_stored).collect();
+                if let Some(o) = exec.outcome() {
+                    apply_end(&mut rec, o);
+                }
+                let store = self.store.clone();
+                let stored = rec.clone();
+                let created = blocking(move || store.create_execution(&stored, &events, &[])).await;
+                match created {
+                    Ok(()) => {}
+                    Err(RuntimeError::Store(store::StoreError::AlreadyExists(_))) => {
+                        let store = self.store.clone();
+                        let arn = rec.arn.clone();
+                        let existing = blocking(move || store.get_execution(&arn)).await?;
+                        return match existing {
+                            Some(e) if e.status == ExecutionStatus::Running && e.input == rec.input => Ok(e),
+                            _ => Err(RuntimeError::ExecutionAlreadyExists(rec.arn)),
+                        };
+                    }
+                    Err(e) => return Err(e),
+                }
+                if exec.outcome().is_none() {
+                    self.spawn(exec, rec.arn.clone(), true, 0, tasks, commands, None);
+                }
+                Ok(rec)
+            }
+            WorkflowType::Express => {
+                let mut rec = rec;
+                if let Some(o) = exec.outcome() {
+                    apply_end(&mut rec, o);
+                } else {
+                    self.spawn(exec, rec.arn.clone(), false, 0, tasks, commands, None);
+                }
+                Ok(rec)
+            }
+        }
+    }
+
+    /// StartSyncExecution: runs an Express execution and waits for its end.
+    pub async fn start_sync(self: &Arc<Self>, req: StartRequest) -> Result<SyncResult, RuntimeError> {
+        let (mut rec, exec, commands, tasks) = self.prepare(&req)?;
+        let outcome = match exec.outcome() {
+            Some(o) => o.clone(),
+            None => {
+                let (tx, rx) = oneshot::channel();
+                self.spawn(exec, rec.arn.clone(), false, 0, tasks, commands, Some(tx));
+                rx.await.map_err(|_| RuntimeError::ShuttingDown)?
+            }
+        };
+        apply_end(&mut rec, &outcome);
+        let billed = (rec.stop_ms.unwrap_or(rec.start_ms) - rec.start_ms).max(0) as u64;
+        Ok(SyncResult {
+            record: rec,
+            billed_duration_ms: billed,
+        })
+    }
+
+    /// Builds the record and starts the engine (nothing is stored yet).
+    #[allow(clippy::type_complexity)]
+    fn prepare(
+        &self,
+        req: &StartRequest,
+    ) -> Result<(ExecutionRecord, Execution, Vec<Command>, TaskAnswers), RuntimeError> {
+        let t = &req.target;
+        let case = self.test_case(t, req.test_case.as_deref())?;
+        let def =
+            Arc::new(StateMachine::parse(&t.definition).map_err(|e| RuntimeError::InvalidDefinition(e.to_string()))?);
+        let input: Value = serde_json::from_str(&req.input).unwrap_or(Value::Null);
+        let now = now_ms();
+        let name = req.name.clone().unwrap_or_else(|| self.uuid());
+        let sm_name = name_of(&t.state_machine_arn);
+        let (region, account) = region_account(&t.state_machine_arn, &self.cfg);
+        let arn = match t.kind {
+            WorkflowType::Standard => format!("arn:aws:states:{region}:{account}:execution:{sm_name}:{name}"),
+            WorkflowType::Express => {
+                format!(
+                    "arn:aws:states:{region}:{account}:express:{sm_name}:{name}:{}",
+                    self.uuid()
+                )
+            }
+        };
+        let rec = ExecutionRecord {
+            arn,
+            state_machine_arn: t.state_machine_arn.clone(),
+            name,
+            kind: t.kind,
+            status: ExecutionStatus::Running,
+            definition: t.definition.clone(),
+            role_arn: t.role_arn.clone(),
+            input: req.input.clone(),
+            output: None,
+            error: None,
+            cause: None,
+            start_ms: now,
+            stop_ms: None,
+            version_arn: t.version_arn.clone(),
+            alias_arn: t.alias_arn.clone(),
+            redrive_count: 0,
+            test_case: req.test_case.clone(),
+            seed: self.next_random(),
+            trace_header: req.trace_header.clone(),
+        };
+        let mut exec = Execution::new(def, exec_config(&rec), input);
+        exec.start(rec.start_ms);
+        let commands = drain(&mut exec);
+        Ok((rec, exec, commands, TaskAnswers::new(case)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn spawn(
+        self: &Arc<Self>,
+        exec: Execution,
+        arn: String,
+        durable: bool,
+        seq: u64,
+        tasks: TaskAnswers,
+        commands: Vec<Command>,
+        done: Option<oneshot::Sender<Outcome>>,
+    ) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        if let Ok(mut m) = self.running.lock() {
+            m.insert(arn.clone(), tx.clone());
+        }
+        let actor = Actor {
+            rt: self.clone(),
+            exec,
+            arn,
+            durable,
+            seq,
+            tx,
+            rx,
+            tasks,
+            timers: HashMap::new(),
+            done,
+        };
+        tokio::spawn(actor.run(commands));
+    }
+
+    /// Rebuilds an open execution from its journal and lets it continue.
+    async fn resume(self: &Arc<Self>, rec: ExecutionRecord) -> Result<(), RuntimeError> {
+        let store = self.store.clone();
+        let arn = rec.arn.clone();
+        let journal = blocking(move || store.journal(&arn)).await?;
+        let def =
+            Arc::new(StateMachine::parse(&rec.definition).map_err(|e| RuntimeError::InvalidDefinition(e.to_string()))?);
+        let target = Target {
+            state_machine_arn: rec.state_machine_arn.clone(),
+            kind: rec.kind,
+            definition: rec.definition.clone(),
+            role_arn: rec.role_arn.clone(),
+            version_arn: rec.version_arn.clone(),
+            alias_arn: rec.alias_arn.clone(),
+        };
+        let mut tasks = TaskAnswers::new(self.test_case(&target, rec.test_case.as_deref()).ok().flatten());
+        let input: Value = serde_json::from_str(&rec.input).unwrap_or(Value::Null);
+        let mut exec = Execution::new(def, exec_config(&rec), input);
+        exec.start(rec.start_ms);
+        // What the engine asked for and has not had an answer to, by command id.
+        let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
+        track(&mut outstanding, drain(&mut exec));
+        let mut seq = 0;
+        for entry in &journal {
+            let input: Input = serde_json::from_value(entry.input.clone())
+                .map_err(|e| RuntimeError::Store(store::StoreError::Backend(format!("bad journal entry: {e}"))))?;
+            if let Input::TaskSucceeded { id, .. } | Input::TaskFailed { id, .. } | Input::TimerFired { id } = &input
+                && let Some(Command::InvokeTask(req)) = outstanding.remove(id)
+            {
+                tasks.count(&req.state_name);
+            }
+            exec.handle(input, entry.now_ms);
+            track(&mut outstanding, drain(&mut exec));
+            seq = entry.seq;
+        }
+        // Those events are stored already.
+        exec.take_history();
+        if exec.outcome().is_some() {
+            // Cannot happen with an atomic store (the end is committed with its events);
+            // record it rather than run an ended execution.
+            let store = self.store.clone();
+            let batch = store::AppendBatch {
+                execution_arn: rec.arn.clone(),
+                events: Vec::new(),
+                journal: Vec::new(),
+                end: exec.outcome().map(end_of),
+            };
+            blocking(move || store.append(&batch)).await?;
+            return Ok(());
+        }
+        let commands: Vec<Command> = outstanding.into_values().collect();
+        self.spawn(
+            exec,
+            rec.arn.clone(),
+            rec.kind == WorkflowType::Standard,
+            seq,
+            tasks,
+            commands,
+            None,
+        );
+        Ok(())
+    }
+
+    /// StopExecution: the execution ends ABORTED; returns once that is durable.
+    pub async fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<String>,
+        cause: Option<String>,
+    ) -> Result<ExecutionRecord, RuntimeError> {
+        let tx = self.running.lock().ok().and_then(|m| m.get(arn).cloned());
+        if let Some(tx) = tx {
+            let (reply, wait) = oneshot::channel();
+            if tx
+                .send(Msg {
+                    input: Input::Stop { error, cause },
+                    reply: Some(reply),
+                })
+                .is_ok()
+            {
+                let _ = wait.await;
+            }
+        }
+        let store = self.store.clone();
+        let arn_owned = arn.to_string();
+        blocking(move || store.get_execution(&arn_owned))
+            .await?
+            .ok_or_else(|| RuntimeError::ExecutionDoesNotExist(arn.to_string()))
+    }
+}
+
+fn track(outstanding: &mut BTreeMap<CommandId, Command>, commands: Vec<Command>) {
+    for c in commands {
+        match &c {
+            Command::InvokeTask(r) => {
+                outstanding.insert(r.id, c);
+            }
+            Command::StartTimer { id, .. } => {
+                outstanding.insert(*id, c);
+            }
+            Command::Cancel { id } => {
+                outstanding.remove(id);
+            }
+        }
+    }
+}
+
+fn apply_end(rec: &mut ExecutionRecord, o: &Outcome) {
+    let end = end_of(o);
+    rec.status = end.status;
+    rec.output = end.output;
+    rec.error = end.error;
+    rec.cause = end.cause;
+    rec.stop_ms = Some(end.stop_ms);
+}
+
+/// The engine configuration of an execution; identical on every replay.
+fn exec_config(rec: &ExecutionRecord) -> ExecutionConfig {
+    let sm_arn = rec
+        .version_arn
+        .as_deref()
+        .or(rec.alias_arn.as_deref())
+        .unwrap_or(&rec.state_machine_arn);
+    let standard = rec.kind == WorkflowType::Standard;
+    ExecutionConfig {
+        execution_name: rec.name.clone(),
+        execution_arn: rec.arn.clone(),
+        state_machine_name: name_of(&rec.state_machine_arn).to_string(),
+        state_machine_arn: sm_arn.to_string(),
+        role_arn: rec.role_arn.clone(),
+        region: rec
+            .state_machine_arn
+            .split(':')
+            .nth(3)
+            .unwrap_or("us-east-1")
+            .to_string(),
+        start_time_ms: rec.start_ms,
+        record_history: standard,
+        max_history_events: standard.then_some(STANDARD_MAX_EVENTS),
+        seed: rec.seed,
+        max_duration_seconds: (!standard).then_some(EXPRESS_MAX_SECONDS),
+    }
+}
+
+/// The state machine name in `arn:aws:states:region:account:stateMachine:NAME[:qualifier]`.
+fn name_of(arn: &str) -> &str {
+    arn.split(':').nth(6).unwrap_or(arn)
+}
+
+fn region_account<'a>(arn: &'a str, cfg: &'a RuntimeConfig) -> (&'a str, &'a str) {
+    let mut parts = arn.split(':');
+    let region = parts.nth(3).filter(|s| !s.is_empty()).unwrap_or(&cfg.region);
+    let account = parts.next().filter(|s| !s.is_empty()).unwrap_or(&cfg.account);
+    (region, account)
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, store::StoreError> + Send + 'static,
+) -> Result<T, RuntimeError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| RuntimeError::Store(store::StoreError::Backend(e.to_string())))?
+        .map_err(RuntimeError::Store)
+}
