@@ -68,6 +68,9 @@ impl Expression {
         let text = text.trim();
         let ast = match catch_unwind(|| parser::parse(text)) {
             Ok(Ok(ast)) => ast,
+            Ok(Err(parser::ParserError::UnclosedComment)) => {
+                return Err(JsonataError::new("S0106", "Comment has no closing tag"));
+            }
             Ok(Err(e)) => return Err(JsonataError::from_message(&e.to_string())),
             Err(_) => return Err(JsonataError::new("S0500", "The expression could not be parsed")),
         };

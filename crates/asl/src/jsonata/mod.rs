@@ -59,19 +59,26 @@ impl JsonataError {
         }
     }
 
-    /// Splits a message of the form `X0000: text` into code and text.
+    /// Splits a message holding a code (`X0000: text`, possibly after a prefix such as
+    /// `Invalid syntax: `) into code and text.
     pub(crate) fn from_message(msg: &str) -> Self {
         let b = msg.as_bytes();
-        if b.len() >= 6 && b[0].is_ascii_uppercase() && b[1..5].iter().all(u8::is_ascii_digit) && b[5] == b':' {
-            JsonataError {
-                code: Some(msg[..5].to_string()),
-                message: msg[6..].trim_start().to_string(),
-            }
-        } else {
-            JsonataError {
+        let is_code_at = |i: usize| {
+            b.len() >= i + 6
+                && (i == 0 || b[i - 1] == b' ')
+                && b[i].is_ascii_uppercase()
+                && b[i + 1..i + 5].iter().all(u8::is_ascii_digit)
+                && b[i + 5] == b':'
+        };
+        match (0..b.len()).find(|&i| is_code_at(i)) {
+            Some(i) => JsonataError {
+                code: Some(msg[i..i + 5].to_string()),
+                message: msg[i + 6..].trim_start().to_string(),
+            },
+            None => JsonataError {
                 code: None,
                 message: msg.to_string(),
-            }
+            },
         }
     }
 }
