@@ -3,10 +3,11 @@
 //! The walk collects every variable the expression names (`$x`, `$x.a.b`, `$f(…)`), and for
 //! each the part of its value that can be observed:
 //!
-//! - a path that starts with the variable and continues with plain field steps
-//!   (`$states.input.order.id`: no predicate, no `[]`, no `@`/`#` binding, no `%` parent
-//!   reference) can only look at those fields, so only they need converting (a field step
-//!   over an array maps over its items, which [`Projection`] mirrors);
+//! - a path that starts with the variable and continues with field steps
+//!   (`$states.input.order.id`) can only look at those fields, so only they need converting
+//!   (a field step over an array maps over its items, which [`Projection`] mirrors); the
+//!   chain ends at the first step that is not a field name, and a field step with a
+//!   predicate, `[]` or an `@`/`#` binding ends it too, its field then needed whole;
 //! - any other use (`$x` alone, `$x.*`, `$x[0]`, `$keys($x)`, `$f := $x`) needs the whole value.
 //!
 //! The union over all uses is kept. Local bindings that shadow a name (`$x := …`,
@@ -87,13 +88,16 @@ pub(crate) fn analyze(root: &AstNode) -> Analysis {
                     && !name.is_empty()
                     && plain(first)
                 {
-                    let chain: Vec<String> = steps[1..]
-                        .iter()
-                        .map_while(|s| match &s.node {
-                            AstNode::Name(field) if plain(s) => Some(field.clone()),
-                            _ => None,
-                        })
-                        .collect();
+                    // Field steps; one with a predicate or a binding ends the chain (its
+                    // field is still the only one read, but it is needed whole).
+                    let mut chain: Vec<String> = Vec::new();
+                    for s in &steps[1..] {
+                        let AstNode::Name(field) = &s.node else { break };
+                        chain.push(field.clone());
+                        if !plain(s) {
+                            break;
+                        }
+                    }
                     a.read(name, &chain);
                     rest = &steps[1..];
                 }

@@ -122,7 +122,7 @@ impl Expression {
         let outcome = catch_unwind(AssertUnwindSafe(|| ev.evaluate(&self.ast, &root)));
         match outcome {
             Ok(Ok(v)) => Ok(from_jvalue(&v)),
-            Ok(Err(e)) => Err(JsonataError::from_message(e.message())),
+            Ok(Err(e)) => Err(evaluation_error(e.message())),
             Err(_) => Err(JsonataError::new("U1002", "The expression could not be evaluated")),
         }
     }
@@ -173,6 +173,17 @@ impl Expression {
             ),
         )
     }
+}
+
+/// An evaluation error in jsonata-js's wording where jsonata-core's differs.
+fn evaluation_error(msg: &str) -> JsonataError {
+    let mut e = JsonataError::from_message(msg);
+    // jsonata-core names the function (`…: $name`); jsonata-js, and so AWS, does not.
+    const NON_FUNCTION: &str = "Attempted to invoke a non-function";
+    if e.code.as_deref() == Some("T1006") && e.message.starts_with(NON_FUNCTION) {
+        e.message.truncate(NON_FUNCTION.len());
+    }
+    e
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
