@@ -3,7 +3,10 @@
 //!
 //! ```text
 //! jsonata-suite [--dialect standard|step-functions] [SUITE_DIR]
+//! cargo run --release -p stepwise-jsonata-suite -- ../shared/jsonata-suite
 //! ```
+//!
+//! (`-p` is needed because the workspace's default members hold only the CLI.)
 //!
 //! `SUITE_DIR` holds `datasets/` and `groups/` (default `../shared/jsonata-suite`). Every
 //! case is compiled and evaluated with the adapter; failures are printed, then a last line

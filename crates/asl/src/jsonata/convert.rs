@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 const MAX_EXACT_INT: f64 = 9_007_199_254_740_992.0;
 
 /// Which part of a value an expression can observe.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Projection {
     /// All of it.
     Full,

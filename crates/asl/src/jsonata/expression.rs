@@ -13,7 +13,7 @@ use jsonata_core::value::{JMap, JValue};
 use serde_json::Value;
 
 use super::analyze::{Analysis, analyze};
-use super::convert::{Projection, from_jvalue, project, to_jvalue, type_name};
+use super::convert::{Projection, from_jvalue, project, type_name};
 use super::functions::{self, RANDOM_FUNCTIONS};
 use super::{Dialect, JsonataError, Options};
 use crate::env::Scope;
@@ -101,10 +101,7 @@ impl Expression {
                 context.bind(name.clone(), v);
             }
         }
-        let root = match bindings.root {
-            Some(v) => bindings.cached(CacheKey::Root, v),
-            None => JValue::Undefined,
-        };
+        let root = bindings.root_value();
         let seed = (self.options.dialect == Dialect::StepFunctions
             && RANDOM_FUNCTIONS.iter().any(|f| self.analysis.uses(f)))
         .then(|| bindings.scope.borrow_mut().random_u64());
@@ -186,29 +183,32 @@ fn evaluation_error(msg: &str) -> JsonataError {
     e
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum CacheKey {
+/// Where a bound value comes from, for the conversion cache.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Source {
     Root,
     Input,
     Result,
     ErrorOutput,
     Context,
+    Variable(String),
 }
 
 /// What an expression is evaluated with: `$states` (`input`, `result`, `errorOutput`,
 /// `context`) and the workflow variables, from the engine's [`Scope`].
 ///
-/// A `Bindings` lives for one state's evaluation. Values an expression needs whole are
-/// converted once and shared by every expression evaluated with the same `Bindings`; values
-/// an expression reads only through field chains are converted only along those chains.
+/// A `Bindings` lives for one state's evaluation. Every converted value (whole, or the
+/// fields an expression reads) is cached by source and selection, so the expressions of
+/// one state (`Arguments`, `Output`, `Assign`, …) share conversions instead of repeating
+/// them; values an expression reads only through field chains are converted only along
+/// those chains.
 pub struct Bindings<'a> {
     input: &'a Value,
     result: Option<&'a Value>,
     error_output: Option<&'a Value>,
     root: Option<&'a Value>,
     scope: RefCell<&'a mut dyn Scope>,
-    whole: RefCell<HashMap<CacheKey, JValue>>,
-    variables: RefCell<HashMap<String, Option<JValue>>>,
+    cache: RefCell<HashMap<(Source, Projection), JValue>>,
     converted: Cell<usize>,
 }
 
@@ -222,8 +222,7 @@ impl<'a> Bindings<'a> {
             error_output: None,
             root: None,
             scope: RefCell::new(scope),
-            whole: RefCell::new(HashMap::new()),
-            variables: RefCell::new(HashMap::new()),
+            cache: RefCell::new(HashMap::new()),
             converted: Cell::new(0),
         }
     }
@@ -253,31 +252,25 @@ impl<'a> Bindings<'a> {
         self.converted.get()
     }
 
-    fn cached(&self, key: CacheKey, v: &Value) -> JValue {
-        if let Some(j) = self.whole.borrow().get(&key) {
+    /// `v` (from `source`) as far as `p` selects it, converted once per `Bindings`.
+    fn converted(&self, source: Source, v: &Value, p: &Projection) -> JValue {
+        let key = (source, p.clone());
+        if let Some(j) = self.cache.borrow().get(&key) {
             return j.clone();
         }
-        let j = to_jvalue(v);
-        self.converted.set(self.converted.get() + 1);
-        self.whole.borrow_mut().insert(key, j.clone());
+        let j = project(v, p);
+        if matches!(p, Projection::Full) {
+            self.converted.set(self.converted.get() + 1);
+        }
+        self.cache.borrow_mut().insert(key, j.clone());
         j
     }
 
-    fn part(&self, key: CacheKey, v: &Value, p: &Projection) -> JValue {
-        match p {
-            Projection::Full => self.cached(key, v),
-            Projection::Fields(_) => project(v, p),
+    fn root_value(&self) -> JValue {
+        match self.root {
+            Some(v) => self.converted(Source::Root, v, &Projection::Full),
+            None => JValue::Undefined,
         }
-    }
-
-    fn context_part(&self, p: &Projection) -> JValue {
-        if let Projection::Full = p
-            && let Some(j) = self.whole.borrow().get(&CacheKey::Context)
-        {
-            return j.clone();
-        }
-        let scope = self.scope.borrow();
-        self.part(CacheKey::Context, scope.context(), p)
     }
 
     fn states_value(&self, p: &Projection) -> JValue {
@@ -289,16 +282,20 @@ impl<'a> Bindings<'a> {
         };
         let mut m: Vec<(String, JValue)> = Vec::with_capacity(4);
         if let Some(sub) = wanted("input") {
-            m.push(("input".to_string(), self.part(CacheKey::Input, self.input, &sub)));
+            m.push(("input".to_string(), self.converted(Source::Input, self.input, &sub)));
         }
         if let (Some(sub), Some(r)) = (wanted("result"), self.result) {
-            m.push(("result".to_string(), self.part(CacheKey::Result, r, &sub)));
+            m.push(("result".to_string(), self.converted(Source::Result, r, &sub)));
         }
         if let (Some(sub), Some(e)) = (wanted("errorOutput"), self.error_output) {
-            m.push(("errorOutput".to_string(), self.part(CacheKey::ErrorOutput, e, &sub)));
+            m.push(("errorOutput".to_string(), self.converted(Source::ErrorOutput, e, &sub)));
         }
         if let Some(sub) = wanted("context") {
-            m.push(("context".to_string(), self.context_part(&sub)));
+            let scope = self.scope.borrow();
+            m.push((
+                "context".to_string(),
+                self.converted(Source::Context, scope.context(), &sub),
+            ));
         }
         JValue::Object(Rc::new(m.into_iter().collect::<JMap>()))
     }
@@ -307,20 +304,8 @@ impl<'a> Bindings<'a> {
         if dialect == Dialect::StepFunctions && name == "states" {
             return Some(self.states_value(p));
         }
-        if let Some(cached) = self.variables.borrow().get(name) {
-            return cached.clone();
-        }
         let scope = self.scope.borrow();
         let v = scope.variable(name)?;
-        match p {
-            Projection::Fields(_) => Some(project(v, p)),
-            Projection::Full => {
-                let j = to_jvalue(v);
-                self.converted.set(self.converted.get() + 1);
-                drop(scope);
-                self.variables.borrow_mut().insert(name.to_string(), Some(j.clone()));
-                Some(j)
-            }
-        }
+        Some(self.converted(Source::Variable(name.to_string()), v, p))
     }
 }

@@ -126,7 +126,8 @@ fn field_chains_convert_only_what_they_read() {
     assert_eq!(e.eval(&b).unwrap(), Some(json!("item 4999")));
     let e = Expression::compile("$count($states.input.items.tags)").unwrap();
     assert_eq!(e.eval(&b).unwrap(), Some(json!(10000)));
-    // None of these needed the whole input (the filtered `items` array is converted whole).
+    // None of these needed the whole input (the filtered `items` array is converted whole,
+    // but not counted: it is a selection).
     assert_eq!(b.whole_conversions(), 0);
 
     // Expressions that need all of it convert it once per Bindings.
@@ -393,4 +394,49 @@ fn templates() {
     assert_eq!(err.path, "/a/b/0");
     assert_eq!(err.text, "1 +");
     assert_eq!(err.error.code.as_deref(), Some("S0207"));
+}
+
+/// A 200 KiB input read by many expressions of one state: field chains convert nothing
+/// whole, and expressions that need the whole input share one conversion.
+#[test]
+fn large_input_is_not_converted_per_expression() {
+    let items: Vec<Value> = (0..2800)
+        .map(|i| json!({"id": i, "name": format!("product number {i:05}"), "price": i % 97, "tags": ["a", "b", "c"]}))
+        .collect();
+    let input = json!({"customer": {"id": "c-1", "tier": "gold"}, "items": items});
+    let size = serde_json::to_string(&input).unwrap().len();
+    assert!(size > 200_000, "{size}");
+    let mut s = scope();
+    let b = Bindings::new(&input, &mut s);
+
+    let narrow: Vec<Expression> = (0..50)
+        .map(|i| Expression::compile(&format!("$states.input.customer.tier & '-{i}'")).unwrap())
+        .collect();
+    let started = std::time::Instant::now();
+    for e in &narrow {
+        assert!(e.eval(&b).unwrap().is_some());
+    }
+    let narrow_time = started.elapsed();
+    assert_eq!(b.whole_conversions(), 0);
+
+    let wide: Vec<Expression> = (0..50)
+        .map(|i| Expression::compile(&format!("$count($states.input.items[price > {i}])")).unwrap())
+        .collect();
+    let started = std::time::Instant::now();
+    for e in &wide {
+        assert!(e.eval(&b).unwrap().is_some());
+    }
+    let wide_time = started.elapsed();
+    let whole: Vec<Expression> = (0..50)
+        .map(|i| Expression::compile(&format!("$count($states.input.*) + {i}")).unwrap())
+        .collect();
+    let started = std::time::Instant::now();
+    for e in &whole {
+        assert!(e.eval(&b).unwrap().is_some());
+    }
+    let whole_time = started.elapsed();
+    assert_eq!(b.whole_conversions(), 1);
+    eprintln!(
+        "{size} bytes of input, 50 expressions each: field chain {narrow_time:?}, filtered field {wide_time:?}, whole input {whole_time:?}"
+    );
 }
