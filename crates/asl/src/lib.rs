@@ -2,6 +2,7 @@
 //!
 //! - [`path`]: JSONPath as Step Functions evaluates it (reference paths and full paths).
 //! - [`intrinsics`]: the `States.*` intrinsic functions, parsed once and evaluated on demand.
+//! - [`jsonata`]: JSONata expressions and templates (`QueryLanguage: "JSONata"`).
 //! - [`definition`]: the typed model of a definition, parsed and validated as AWS does.
 //! - [`template`]: payload templates (`Parameters`, `ResultSelector`, `ItemSelector`).
 //! - [`choice`]: Choice rules (comparison operators, `And`/`Or`/`Not`).
@@ -17,6 +18,7 @@ pub mod definition;
 pub mod env;
 pub mod error;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod path;
 pub mod template;
 pub mod timestamp;
