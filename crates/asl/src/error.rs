@@ -45,6 +45,9 @@ impl fmt::Display for Diagnostic {
 pub struct StatesError {
     pub error: String,
     pub cause: Option<String>,
+    /// For JSONata evaluation errors, the field the failing expression sits in
+    /// (`Output/result`, `Items`), as AWS reports it in `EvaluationFailed` events.
+    pub location: Option<String>,
 }
 
 impl StatesError {
@@ -52,7 +55,14 @@ impl StatesError {
         StatesError {
             error: error.into(),
             cause: Some(cause.into()),
+            location: None,
         }
+    }
+
+    /// Names the field an evaluation error comes from.
+    pub fn at(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
     }
 
     pub fn runtime(cause: impl Into<String>) -> Self {

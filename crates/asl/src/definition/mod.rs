@@ -15,6 +15,9 @@ use crate::error::Diagnostic;
 use crate::path::Path;
 use crate::template::Template;
 
+/// A compiled JSONata-language field (a JSON value whose `{% … %}` strings are expressions).
+pub type JTemplate = crate::jsonata::Template;
+
 pub use parse::DefinitionError;
 
 /// Index of a [`Block`] in [`StateMachine::blocks`]. The top level is block 0.
@@ -101,7 +104,7 @@ pub enum OptPath {
 #[derive(Debug, Clone)]
 pub enum Assign {
     JsonPath(Template),
-    Jsonata(Value),
+    Jsonata(JTemplate),
 }
 
 #[derive(Debug, Clone)]
@@ -113,7 +116,7 @@ pub struct State {
     pub output_path: OptPath,
     pub assign: Option<Assign>,
     /// JSONata `Output`, kept as written.
-    pub output: Option<Value>,
+    pub output: Option<JTemplate>,
     pub kind: StateKind,
 }
 
@@ -163,7 +166,7 @@ pub struct Pass {
 pub enum Seconds {
     Fixed(u64),
     Path(Path),
-    Expr(Value),
+    Expr(JTemplate),
 }
 
 #[derive(Debug, Clone)]
@@ -171,7 +174,7 @@ pub struct Task {
     pub resource: String,
     pub parameters: Option<Template>,
     /// JSONata `Arguments`, kept as written.
-    pub arguments: Option<Value>,
+    pub arguments: Option<JTemplate>,
     pub result_selector: Option<Template>,
     pub result_path: OptPath,
     pub timeout: Option<Seconds>,
@@ -193,14 +196,14 @@ pub struct ChoiceBranch {
     pub rule: Condition,
     pub next: StateId,
     pub assign: Option<Assign>,
-    pub output: Option<Value>,
+    pub output: Option<JTemplate>,
 }
 
 /// The test of a Choice branch: a JSONPath rule or a JSONata `Condition`.
 #[derive(Debug, Clone)]
 pub enum Condition {
     Rule(ChoiceRule),
-    Jsonata(Value),
+    Jsonata(JTemplate),
 }
 
 #[derive(Debug, Clone)]
@@ -210,8 +213,8 @@ pub enum WaitFor {
     Timestamp(String),
     TimestampPath(Path),
     /// JSONata `Seconds` / `Timestamp` expressions, kept as written.
-    SecondsExpr(Value),
-    TimestampExpr(Value),
+    SecondsExpr(JTemplate),
+    TimestampExpr(JTemplate),
 }
 
 #[derive(Debug, Clone)]
@@ -226,7 +229,7 @@ pub enum FailField {
     Literal(String),
     Path(Path),
     Intrinsic(crate::intrinsics::Intrinsic),
-    Expr(Value),
+    Expr(JTemplate),
 }
 
 #[derive(Debug, Clone)]
@@ -239,7 +242,7 @@ pub struct Fail {
 pub struct Parallel {
     pub branches: Vec<BlockId>,
     pub parameters: Option<Template>,
-    pub arguments: Option<Value>,
+    pub arguments: Option<JTemplate>,
     pub result_selector: Option<Template>,
     pub result_path: OptPath,
     pub retry: Vec<Retrier>,
@@ -252,7 +255,7 @@ pub struct Parallel {
 pub enum NumberOrPath {
     Fixed(f64),
     Path(Path),
-    Expr(Value),
+    Expr(JTemplate),
 }
 
 #[derive(Debug, Clone)]
@@ -262,8 +265,10 @@ pub struct MapState {
     pub distributed: bool,
     pub items_path: OptPath,
     /// JSONata `Items`.
-    pub items: Option<Value>,
+    pub items: Option<JTemplate>,
     pub item_selector: Option<Template>,
+    /// JSONata `ItemSelector`.
+    pub item_selector_jsonata: Option<JTemplate>,
     pub item_reader: Option<Value>,
     pub item_batcher: Option<Value>,
     pub result_writer: Option<Value>,
@@ -301,7 +306,7 @@ pub struct Catcher {
     pub next: StateId,
     pub result_path: OptPath,
     pub assign: Option<Assign>,
-    pub output: Option<Value>,
+    pub output: Option<JTemplate>,
 }
 
 /// Does a Retry/Catch `ErrorEquals` list match `error`? `States.ALL` matches every error

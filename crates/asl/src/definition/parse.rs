@@ -449,7 +449,7 @@ impl Parser {
         let input_path = self.opt_path(obj, "InputPath", loc);
         let output_path = self.opt_path(obj, "OutputPath", loc);
         let assign = self.assign(obj, loc, ql);
-        let output = obj.get("Output").cloned();
+        let output = self.jsonata(obj, "Output", loc);
         let kind = match ty {
             "Pass" => StateKind::Pass(Pass {
                 result: obj.get("Result").cloned(),
@@ -519,7 +519,7 @@ impl Parser {
         Task {
             resource,
             parameters: self.template(obj, "Parameters", loc),
-            arguments: obj.get("Arguments").cloned(),
+            arguments: self.jsonata(obj, "Arguments", loc),
             result_selector: self.template(obj, "ResultSelector", loc),
             result_path: self.opt_path(obj, "ResultPath", loc),
             timeout,
@@ -565,7 +565,7 @@ impl Parser {
                             }
                         },
                         QueryLanguage::Jsonata => match robj.get("Condition") {
-                            Some(c) => Some(Condition::Jsonata(c.clone())),
+                            Some(c) => Some(Condition::Jsonata(self.jsonata_value(c, &format!("{rloc}/Condition")))),
                             None => {
                                 self.diags.push(Diagnostic::schema(
                                     "These fields are required: [Condition]",
@@ -580,7 +580,7 @@ impl Parser {
                             rule,
                             next,
                             assign: self.assign(robj, &rloc, ql),
-                            output: robj.get("Output").cloned(),
+                            output: self.jsonata(robj, "Output", &rloc),
                         });
                     }
                 }
@@ -637,8 +637,10 @@ impl Parser {
         let v = &obj[key];
         let floc = format!("{loc}/{key}");
         let wait = match (key, ql) {
-            ("Seconds", QueryLanguage::Jsonata) if is_jsonata(v) => WaitFor::SecondsExpr(v.clone()),
-            ("Timestamp", QueryLanguage::Jsonata) if is_jsonata(v) => WaitFor::TimestampExpr(v.clone()),
+            ("Seconds", QueryLanguage::Jsonata) if is_jsonata(v) => WaitFor::SecondsExpr(self.jsonata_value(v, &floc)),
+            ("Timestamp", QueryLanguage::Jsonata) if is_jsonata(v) => {
+                WaitFor::TimestampExpr(self.jsonata_value(v, &floc))
+            }
             ("Seconds", _) => match v.as_u64() {
                 Some(s) if s <= 99_999_999 => WaitFor::Seconds(s),
                 _ => {
@@ -680,8 +682,8 @@ impl Parser {
                 None
             }
             (Some(v), None) => match v {
-                Value::String(s) if ql == QueryLanguage::Jsonata && is_jsonata(v) => {
-                    Some(FailField::Expr(Value::String(s.clone())))
+                Value::String(_) if ql == QueryLanguage::Jsonata && is_jsonata(v) => {
+                    Some(FailField::Expr(self.jsonata_value(v, &format!("{loc}/{key}"))))
                 }
                 Value::String(s) => Some(FailField::Literal(s.clone())),
                 _ => {
@@ -744,7 +746,7 @@ impl Parser {
         Parallel {
             branches,
             parameters: self.template(obj, "Parameters", loc),
-            arguments: obj.get("Arguments").cloned(),
+            arguments: self.jsonata(obj, "Arguments", loc),
             result_selector: self.template(obj, "ResultSelector", loc),
             result_path: self.opt_path(obj, "ResultPath", loc),
             retry: self.retriers(obj, loc),
@@ -839,8 +841,12 @@ impl Parser {
             processor,
             distributed,
             items_path: self.opt_path(obj, "ItemsPath", loc),
-            items: obj.get("Items").cloned(),
+            items: self.jsonata(obj, "Items", loc),
             item_selector,
+            item_selector_jsonata: match (ql, obj.get("ItemSelector")) {
+                (QueryLanguage::Jsonata, Some(v)) => Some(self.jsonata_value(v, &format!("{loc}/ItemSelector"))),
+                _ => None,
+            },
             item_reader: obj.get("ItemReader").cloned(),
             item_batcher: obj.get("ItemBatcher").cloned(),
             result_writer: obj.get("ResultWriter").cloned(),
@@ -875,7 +881,7 @@ impl Parser {
             (Some(v), None) => match v {
                 Value::Number(n) => Some(NumberOrPath::Fixed(n.as_f64().unwrap_or(0.0))),
                 Value::String(_) if ql == QueryLanguage::Jsonata && is_jsonata(v) => {
-                    Some(NumberOrPath::Expr(v.clone()))
+                    Some(NumberOrPath::Expr(self.jsonata_value(v, &format!("{loc}/{key}"))))
                 }
                 _ => {
                     self.diags.push(Diagnostic::schema(
@@ -900,7 +906,7 @@ impl Parser {
                 ));
                 None
             }
-            (Some(v), None) if is_jsonata(v) => Some(Seconds::Expr(v.clone())),
+            (Some(v), None) if is_jsonata(v) => Some(Seconds::Expr(self.jsonata_value(v, &format!("{loc}/{key}")))),
             (Some(v), None) => self.positive_int(v, key, loc, 1, 99_999_999).map(Seconds::Fixed),
             (None, Some(v)) => self.path_field(v, &path_key, loc).map(Seconds::Path),
             (None, None) => None,
@@ -1049,7 +1055,7 @@ impl Parser {
                     next,
                     result_path,
                     assign: self.assign(cobj, &cloc, ql),
-                    output: cobj.get("Output").cloned(),
+                    output: self.jsonata(cobj, "Output", &cloc),
                 });
             }
         }
@@ -1160,8 +1166,25 @@ impl Parser {
         }
         Some(match ql {
             QueryLanguage::JsonPath => Assign::JsonPath(Template::compile(v, &aloc, &mut self.diags)),
-            QueryLanguage::Jsonata => Assign::Jsonata(v.clone()),
+            QueryLanguage::Jsonata => Assign::Jsonata(self.jsonata_value(v, &aloc)),
         })
+    }
+
+    /// A JSONata-language field, compiled; a bad expression is a diagnostic.
+    fn jsonata(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> Option<JTemplate> {
+        let v = obj.get(key)?;
+        Some(self.jsonata_value(v, &format!("{loc}/{key}")))
+    }
+
+    fn jsonata_value(&mut self, v: &Value, loc: &str) -> JTemplate {
+        match JTemplate::compile(v) {
+            Ok(t) => t,
+            Err(e) => {
+                self.diags
+                    .push(Diagnostic::schema(e.to_string(), format!("{loc}{}", e.path)));
+                JTemplate::Const(Value::Null)
+            }
+        }
     }
 
     fn template(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> Option<Template> {
@@ -1261,10 +1284,7 @@ fn at(loc: &str) -> String {
 
 /// A JSONata expression string `{% … %}`.
 pub(crate) fn is_jsonata(v: &Value) -> bool {
-    v.as_str().is_some_and(|s| {
-        let t = s.trim();
-        t.starts_with("{%") && t.ends_with("%}")
-    })
+    v.as_str().is_some_and(crate::jsonata::is_expression)
 }
 
 fn raw_is_terminal(st: &Value) -> bool {

@@ -144,6 +144,7 @@ impl Expression {
                 self.text
             ),
         )
+        .at(field)
     }
 
     /// `… threw an error during evaluation. T1006: Attempted to invoke a non-function`.
@@ -154,7 +155,7 @@ impl Expression {
                 "The JSONata expression '{}' specified for the field '{field}' threw an error during evaluation. {error}",
                 self.text
             ),
-        )
+        ).at(field)
     }
 
     /// `… returned an unexpected result type. Expected 'array', but was 'boolean' for value: true`,
@@ -168,7 +169,7 @@ impl Expression {
                 type_name(value),
                 serde_json::to_string(value).unwrap_or_default()
             ),
-        )
+        ).at(field)
     }
 }
 

@@ -22,6 +22,8 @@ use crate::command::{Command, CommandId, Input, TaskRequest};
 use crate::history::{EventKind, HistoryEvent, TaskResource};
 use crate::time::format_millis;
 
+mod jsonata;
+
 /// Who runs the execution and under which names; the context object is built from this.
 #[derive(Debug, Clone)]
 pub struct ExecutionConfig {
@@ -272,7 +274,14 @@ impl Execution {
             }
             Input::TaskFailed { id, error, cause } => {
                 if let Some(tid) = self.pending.remove(&id) {
-                    self.task_failed(tid, StatesError { error, cause });
+                    self.task_failed(
+                        tid,
+                        StatesError {
+                            error,
+                            cause,
+                            location: None,
+                        },
+                    );
                 }
             }
             Input::TimerFired { id } => {
@@ -552,10 +561,7 @@ impl Execution {
         };
         let st = def.state(block, state);
         if st.query_language == QueryLanguage::Jsonata {
-            return self.runtime_error(
-                tid,
-                StatesError::runtime("JSONata states are not supported by this version of Stepwise yet"),
-            );
+            return self.execute_jsonata(tid, st);
         }
         match &st.kind {
             StateKind::Pass(p) => self.exec_pass(tid, st, p),
@@ -605,6 +611,7 @@ impl Execution {
             Err(StatesError {
                 error: error.unwrap_or_default(),
                 cause,
+                location: None,
             }),
         );
         Flow::Park
@@ -677,6 +684,7 @@ impl Execution {
             None => Flow::Fail(StatesError {
                 error: names::NO_CHOICE_MATCHED.into(),
                 cause: None,
+                location: None,
             }),
         }
     }
@@ -772,13 +780,18 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
+        self.arm_wait(tid, fire_at, output, w.next)
+    }
+
+    /// Parks the thread until `fire_at`, then leaves the Wait state with `output`.
+    fn arm_wait(&mut self, tid: ThreadId, fire_at: i64, output: Value, to: Transition) -> Flow {
         let id = self.command_id();
         self.pending.insert(id, tid);
         self.commands.push_back(Command::StartTimer {
             id,
             fire_at_ms: fire_at,
         });
-        self.thread(tid).phase = Phase::WaitTimer { output, to: w.next };
+        self.thread(tid).phase = Phase::WaitTimer { output, to };
         Flow::Park
     }
 
@@ -802,6 +815,19 @@ impl Execution {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
+        self.dispatch_task(tid, st, task, params, timeout, heartbeat)
+    }
+
+    /// Records the scheduling events and asks the world to run the task.
+    fn dispatch_task(
+        &mut self,
+        tid: ThreadId,
+        st: &State,
+        task: &Task,
+        params: Value,
+        timeout: Option<u64>,
+        heartbeat: Option<u64>,
+    ) -> Flow {
         let (res, lambda) = classify_resource(&task.resource);
         let record = self.cfg.record_history;
         if lambda {
@@ -892,7 +918,11 @@ impl Execution {
         let StateKind::Task(task) = &st.kind else {
             return;
         };
-        let flow = self.finish_selected(tid, st, &task.result_selector, &task.result_path, output, task.next);
+        let flow = if st.query_language == QueryLanguage::Jsonata {
+            self.finish_jsonata(tid, st, Some(output), task.next)
+        } else {
+            self.finish_selected(tid, st, &task.result_selector, &task.result_path, output, task.next)
+        };
         if self.complete(tid, flow) {
             self.ready.push_back(tid);
         }
@@ -940,6 +970,11 @@ impl Execution {
             },
             None => effective,
         };
+        self.start_parallel(tid, p, branch_input)
+    }
+
+    /// Starts one child thread per branch, each with `branch_input`.
+    fn start_parallel(&mut self, tid: ThreadId, p: &Parallel, branch_input: Value) -> Flow {
         self.emit(tid, EventKind::ParallelStateStarted);
         self.thread(tid).fanout_started = true;
         let n = p.branches.len();
@@ -1051,6 +1086,19 @@ impl Execution {
             };
             inputs.push_back((index, v));
         }
+        self.start_map(tid, m, inputs, max_concurrency, tolerated_count, tolerated_percentage)
+    }
+
+    /// Starts the iterations of a Map state over the prepared item inputs.
+    fn start_map(
+        &mut self,
+        tid: ThreadId,
+        m: &MapState,
+        inputs: VecDeque<(usize, Value)>,
+        max_concurrency: usize,
+        tolerated_count: Option<u64>,
+        tolerated_percentage: Option<f64>,
+    ) -> Flow {
         let n = inputs.len();
         if m.distributed {
             let uuid = self.pseudo_uuid();
@@ -1291,6 +1339,14 @@ impl Execution {
         let def = self.def.clone();
         let t = self.thread(tid);
         let st = def.state(t.block, t.state);
+        if st.query_language == QueryLanguage::Jsonata {
+            let next = match &st.kind {
+                StateKind::Map(m) => m.next,
+                StateKind::Parallel(p) => p.next,
+                _ => return Flow::Park,
+            };
+            return self.finish_jsonata(tid, st, Some(results), next);
+        }
         match &st.kind {
             StateKind::Map(m) => self.finish_selected(tid, st, &m.result_selector, &m.result_path, results, m.next),
             StateKind::Parallel(p) => {
@@ -1405,7 +1461,16 @@ impl Execution {
                 return false;
             }
         }
-        if started && err.error != names::RUNTIME {
+        if err.error == names::QUERY_EVALUATION_ERROR {
+            let kind = EventKind::EvaluationFailed {
+                state: st.name.clone(),
+                error: err.error.clone(),
+                cause: err.cause.clone().unwrap_or_default(),
+                location: err.location.clone(),
+            };
+            self.emit(tid, kind);
+        }
+        if (started && err.error != names::RUNTIME) || err.error == names::QUERY_EVALUATION_ERROR {
             let kind = match &st.kind {
                 StateKind::Map(_) => Some(EventKind::MapStateFailed),
                 StateKind::Parallel(_) => Some(EventKind::ParallelStateFailed),
@@ -1420,6 +1485,22 @@ impl Execution {
             error_output.insert("Error".into(), Value::String(err.error.clone()));
             error_output.insert("Cause".into(), Value::String(err.cause.clone().unwrap_or_default()));
             let error_output = Value::Object(error_output);
+            if st.query_language == QueryLanguage::Jsonata {
+                return match self.catch_jsonata(tid, c, error_output) {
+                    Ok(output) => self.complete(
+                        tid,
+                        Flow::Exit {
+                            output,
+                            to: Transition::Next(c.next),
+                        },
+                    ),
+                    Err(e) => {
+                        let e = self.prefix_runtime(tid, e);
+                        self.finish_thread(tid, Err(e));
+                        false
+                    }
+                };
+            }
             if let Err(e) = self.eval_assign(tid, &[&c.assign], &error_output) {
                 let e = self.prefix_runtime(tid, e);
                 self.finish_thread(tid, Err(e));
@@ -1510,7 +1591,7 @@ impl Execution {
     }
 
     fn prefix_runtime(&mut self, tid: ThreadId, mut e: StatesError) -> StatesError {
-        if e.error == names::RUNTIME {
+        if e.error == names::RUNTIME || e.error == names::QUERY_EVALUATION_ERROR {
             let def = self.def.clone();
             let t = self.thread(tid);
             let name = &def.state(t.block, t.state).name;
