@@ -170,6 +170,8 @@ struct Thread {
     input: Value,
     parent: Option<(ThreadId, usize)>,
     entered_event: u64,
+    /// The `previousEventId` of the entered event.
+    entered_prev: u64,
     entered_ms: i64,
     last_event: u64,
     retries: Vec<u64>,
@@ -378,6 +380,7 @@ impl Execution {
             input,
             parent,
             entered_event: 0,
+            entered_prev: 0,
             entered_ms: 0,
             last_event,
             retries: Vec::new(),
@@ -484,10 +487,12 @@ impl Execution {
                 input: Value::Null,
             }
         };
+        let prev = self.thread(tid).last_event;
         let id = self.emit(tid, kind);
         let now = self.now_ms;
         let t = self.thread(tid);
         t.entered_event = id;
+        t.entered_prev = prev;
         t.entered_ms = now;
         t.retries.clear();
         t.phase = Phase::Run;
@@ -1468,6 +1473,12 @@ impl Execution {
                 cause: err.cause.clone().unwrap_or_default(),
                 location: err.location.clone(),
             };
+            // AWS links the event to what came before the state was entered, except for a
+            // Wait state, whose fields it evaluates after entering.
+            if !matches!(st.kind, StateKind::Wait(_)) {
+                let t = self.thread(tid);
+                t.last_event = t.entered_prev;
+            }
             self.emit(tid, kind);
         }
         if (started && err.error != names::RUNTIME) || err.error == names::QUERY_EVALUATION_ERROR {
