@@ -72,6 +72,17 @@ fn workloads() -> Vec<Workload> {
             input: json!({"count": 0, "limit": 100_000}),
         },
         Workload {
+            name: "the same loop in JSONata (Condition, Output)",
+            definition: serde_json::from_str(include_str!("../../../examples/bench/counter-loop-jsonata.json"))
+                .expect("counter-loop-jsonata.json"),
+            input: json!({"count": 0, "limit": 100_000}),
+        },
+        Workload {
+            name: "JSONata: 200 KiB input, 10 states reading one field each",
+            definition: big_input_chain(),
+            input: big_input(),
+        },
+        Workload {
             name: "1,000-state Pass chain with Parameters and ResultPath",
             definition: json!({"StartAt": "S0", "States": chain}),
             input: json!({"value": "x", "last": null}),
@@ -89,6 +100,35 @@ fn workloads() -> Vec<Workload> {
             input: json!({"items": items}),
         },
     ]
+}
+
+/// Ten JSONata Pass states over a large input, each reading one small field into a
+/// variable and passing on a small output: measures that an expression does not convert
+/// the whole input (only the first state sees the 200 KiB input).
+fn big_input_chain() -> Value {
+    let mut states = serde_json::Map::new();
+    for i in 0..10 {
+        let mut st = json!({
+            "Type": "Pass",
+            "Assign": {"id": "{% $states.input.order.id %}"},
+            "Output": {"order": "{% $states.input.order %}", "lines": "{% $count($states.input.lines) %}"}
+        });
+        if i == 9 {
+            st["End"] = json!(true);
+        } else {
+            st["Next"] = json!(format!("S{}", i + 1));
+        }
+        states.insert(format!("S{i}"), st);
+    }
+    json!({"QueryLanguage": "JSONata", "StartAt": "S0", "States": states})
+}
+
+/// About 200 KiB of order lines plus a small `order` object.
+fn big_input() -> Value {
+    let lines: Vec<Value> = (0..2_000)
+        .map(|i| json!({"sku": format!("SKU-{i:06}"), "qty": i % 7, "price": 12.5, "note": "x".repeat(40)}))
+        .collect();
+    json!({"order": {"id": "ORD-1"}, "lines": lines})
 }
 
 /// Runs one execution; returns (transitions, seconds, peak heap bytes above the baseline).
