@@ -19,6 +19,9 @@ cargo clippy --workspace --all-targets --release -- -D warnings
 echo "== cargo test"
 cargo test --workspace --release
 
+echo "== JSONata 2.0.6 suite through our adapter"
+./target/release/jsonata-suite --min-passed 1623 "$shared/jsonata-suite" | tail -n 3
+
 if [ -d "$shared/conformance/aws-recorded" ]; then
   echo "== conformance (AWS-recorded cases)"
   # Known failures are listed in the README's status table; the floor only rises.

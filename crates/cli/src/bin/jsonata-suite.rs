@@ -2,11 +2,11 @@
 //! (`asl::jsonata`), not through the engine crate directly.
 //!
 //! ```text
-//! jsonata-suite [--dialect standard|step-functions] [SUITE_DIR]
-//! cargo run --release -p stepwise-jsonata-suite -- ../shared/jsonata-suite
+//! jsonata-suite [--dialect standard|step-functions] [--min-passed N] [SUITE_DIR]
+//! cargo run --release --bin jsonata-suite -- ../shared/jsonata-suite
 //! ```
 //!
-//! (`-p` is needed because the workspace's default members hold only the CLI.)
+//! Exits 1 when fewer than `--min-passed` cases pass (CI's floor: 1,623).
 //!
 //! `SUITE_DIR` holds `datasets/` and `groups/` (default `../shared/jsonata-suite`). Every
 //! case is compiled and evaluated with the adapter; failures are printed, then a last line
@@ -38,6 +38,7 @@ use serde_json::{Map, Value};
 
 fn main() -> ExitCode {
     let mut dialect = Dialect::Standard;
+    let mut min_passed: Option<usize> = None;
     let mut dir = PathBuf::from("../shared/jsonata-suite");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -50,8 +51,15 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--min-passed" => match args.next().and_then(|n| n.parse().ok()) {
+                Some(n) => min_passed = Some(n),
+                None => {
+                    eprintln!("--min-passed needs a number");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
-                println!("usage: jsonata-suite [--dialect standard|step-functions] [SUITE_DIR]");
+                println!("usage: jsonata-suite [--dialect standard|step-functions] [--min-passed N] [SUITE_DIR]");
                 return ExitCode::SUCCESS;
             }
             other => dir = PathBuf::from(other),
@@ -60,7 +68,13 @@ fn main() -> ExitCode {
     match run(&dir, dialect) {
         Ok((passed, failed)) => {
             println!("{passed} passed, {failed} failed");
-            ExitCode::SUCCESS
+            match min_passed {
+                Some(min) if passed < min => {
+                    eprintln!("jsonata-suite: {passed} passed, fewer than the required {min}");
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             eprintln!("jsonata-suite: {e}");
