@@ -100,7 +100,7 @@ impl std::fmt::Debug for ServerConfig {
 pub fn router<B: StepFunctions>(backend: Arc<B>, config: ServerConfig) -> axum::Router {
     let state = Arc::new(protocol::AppState { backend, config });
     axum::Router::new()
-        .route("/", post(protocol::handle::<B>))
+        .route("/", post(protocol::handle::<B>).fallback(protocol::fallback))
         .fallback(protocol::fallback)
         .with_state(state)
 }
