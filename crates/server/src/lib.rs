@@ -109,3 +109,16 @@ pub fn router<B: StepFunctions>(backend: Arc<B>, config: ServerConfig) -> axum::
 pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
     axum::serve(listener, router).await
 }
+
+/// Like [`serve`], but stops accepting when `shutdown` completes and returns once the
+/// requests in flight are answered.
+pub async fn serve_with_shutdown<F>(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    shutdown: F,
+) -> std::io::Result<()>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}

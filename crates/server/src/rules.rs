@@ -1,6 +1,11 @@
 //! The service's own request checks, run after the model constraints and before the
 //! backend: ARN syntax and kind, resource names, execution input JSON, and rules that tie
 //! members together. One function per action.
+//!
+//! One known difference in order: AWS reports a missing state machine before an invalid
+//! execution name or input (StartExecution with both gives `StateMachineDoesNotExist`);
+//! here the name and input are checked first, without the store. Only requests that are
+//! wrong in two ways see the difference.
 
 use serde_json::Value;
 
@@ -87,9 +92,25 @@ fn routing(routing: &[RoutingConfigurationListItem]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A logging level other than OFF needs exactly one destination.
+fn logging(config: Option<&LoggingConfiguration>) -> Result<(), ApiError> {
+    let Some(config) = config else {
+        return Ok(());
+    };
+    let level = config.level.unwrap_or(LogLevel::Off);
+    let destinations = config.destinations.as_ref().map_or(0, Vec::len);
+    if (level != LogLevel::Off && destinations != 1) || destinations > 1 {
+        return Err(ApiError::InvalidLoggingConfiguration(
+            "Invalid Logging Configuration: Must specify exactly one Log Destination.".into(),
+        ));
+    }
+    Ok(())
+}
+
 pub fn create_state_machine(r: &CreateStateMachineInput) -> Result<(), ApiError> {
     name(&r.name)?;
     arn::check_role(&r.role_arn)?;
+    logging(r.logging_configuration.as_ref())?;
     version_description(r.publish, r.version_description.as_ref())
 }
 
@@ -112,6 +133,7 @@ pub fn update_state_machine(r: &UpdateStateMachineInput) -> Result<(), ApiError>
     if let Some(role) = &r.role_arn {
         arn::check_role(role)?;
     }
+    logging(r.logging_configuration.as_ref())?;
     version_description(r.publish, r.version_description.as_ref())
 }
 
@@ -290,6 +312,28 @@ mod tests {
         assert_eq!(e.code(), "InvalidName");
         assert_eq!(e.message(), "Invalid Name: 'a b'");
         assert!(create_state_machine(&create("ok.name")).is_ok());
+    }
+
+    #[test]
+    fn logging_needs_one_destination_unless_off() {
+        let mut r = create("m");
+        r.logging_configuration = Some(LoggingConfiguration {
+            level: Some(LogLevel::All),
+            include_execution_data: None,
+            destinations: None,
+        });
+        let e = create_state_machine(&r).unwrap_err();
+        assert_eq!(e.code(), "InvalidLoggingConfiguration");
+        assert_eq!(
+            e.message(),
+            "Invalid Logging Configuration: Must specify exactly one Log Destination."
+        );
+        r.logging_configuration = Some(LoggingConfiguration {
+            level: Some(LogLevel::Off),
+            include_execution_data: Some(false),
+            destinations: None,
+        });
+        assert!(create_state_machine(&r).is_ok());
     }
 
     #[test]

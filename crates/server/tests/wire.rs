@@ -440,3 +440,80 @@ async fn over_a_real_socket() {
     );
     assert!(response.ends_with(r#"{"stateMachines":[]}"#), "{response}");
 }
+
+struct OnlyKey(&'static str);
+
+impl server::Authenticator for OnlyKey {
+    fn authenticate(
+        &self,
+        request: &axum::http::request::Parts,
+        _body: &axum::body::Bytes,
+    ) -> Result<server::Principal, server::ApiError> {
+        let header = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| server::ApiError::MissingAuthenticationToken("Missing Authentication Token".into()))?;
+        match server::protocol::credential_scope(header) {
+            Some((key, _)) if key == self.0 => Ok(server::Principal {
+                access_key_id: Some(key),
+                account_id: Some("000000000001".into()),
+            }),
+            _ => Err(server::ApiError::UnrecognizedClient(
+                "The security token included in the request is invalid.".into(),
+            )),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_authentication_hook_can_refuse_and_set_the_account() {
+    let config = server::ServerConfig {
+        authenticator: Some(std::sync::Arc::new(OnlyKey("good"))),
+        ..Default::default()
+    };
+    let app = server::router(std::sync::Arc::new(common::MemoryBackend::default()), config);
+    let signed = |key: &str| {
+        Request::post("/")
+            .header("x-amz-target", "AWSStepFunctions.CreateStateMachine")
+            .header(
+                "authorization",
+                format!("AWS4-HMAC-SHA256 Credential={key}/20240101/us-west-2/states/aws4_request, SignedHeaders=host, Signature=00"),
+            )
+            .body(Body::from(
+                json!({"name": "m", "definition": PASS, "roleArn": ROLE}).to_string(),
+            ))
+            .unwrap()
+    };
+
+    let reply = send(&app, request("ListStateMachines", "{}")).await;
+    assert_error(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "com.amazon.coral.service#MissingAuthenticationTokenException",
+        "Missing Authentication Token",
+    );
+    let reply = send(&app, signed("bad")).await;
+    assert_error(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "com.amazon.coral.service#UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+    );
+    let reply = send(&app, signed("good")).await;
+    assert_eq!(
+        reply.body["stateMachineArn"],
+        "arn:aws:states:us-west-2:000000000001:stateMachine:m"
+    );
+}
+
+#[tokio::test]
+async fn graceful_shutdown_returns() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server::serve_with_shutdown(listener, common::app(), async {
+        let _ = rx.await;
+    }));
+    tx.send(()).unwrap();
+    task.await.unwrap().unwrap();
+}
