@@ -803,6 +803,30 @@ pub struct HistoryEvent {
     pub details: Map<String, Value>,
 }
 
+impl HistoryEvent {
+    /// An event with at most one details member, as the store keeps it
+    /// (`("stateEnteredEventDetails", {...})`).
+    pub fn new(
+        id: i64,
+        previous_event_id: i64,
+        timestamp: Timestamp,
+        r#type: impl Into<String>,
+        details: Option<(String, Value)>,
+    ) -> Self {
+        let mut map = Map::new();
+        if let Some((key, value)) = details {
+            map.insert(key, value);
+        }
+        HistoryEvent {
+            timestamp,
+            r#type: r#type.into(),
+            id,
+            previous_event_id: Some(previous_event_id),
+            details: map,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RedriveExecutionInput {

@@ -149,7 +149,49 @@ async fn the_aws_cli_understands_responses_and_errors() {
         "{err}"
     );
 
-    // StartSyncExecution (host prefix `sync-`) on a STANDARD machine.
+    let described = json_of(&aws(addr, &["describe-state-machine", "--state-machine-arn", &arn]).await);
+    assert_eq!(described["definition"], PASS);
+    assert_eq!(described["loggingConfiguration"]["level"], "OFF");
+    assert!(described["creationDate"].as_str().unwrap().starts_with("2023-11-14T"));
+
+    // StartSyncExecution (host prefix `sync-`) on an EXPRESS machine…
+    let express = json_of(
+        &aws(
+            addr,
+            &[
+                "create-state-machine",
+                "--name",
+                "fast",
+                "--type",
+                "EXPRESS",
+                "--definition",
+                PASS,
+                "--role-arn",
+                ROLE,
+            ],
+        )
+        .await,
+    );
+    let express_arn = express["stateMachineArn"].as_str().unwrap();
+    let sync = json_of(
+        &aws(
+            addr,
+            &[
+                "start-sync-execution",
+                "--state-machine-arn",
+                express_arn,
+                "--input",
+                "[1]",
+            ],
+        )
+        .await,
+    );
+    assert_eq!(sync["status"], "SUCCEEDED");
+    assert_eq!(sync["output"], "[1]");
+    assert_eq!(sync["billingDetails"]["billedDurationInMilliseconds"], 100);
+    assert!(sync["stopDate"].as_str().unwrap().starts_with("2023-11-14T"));
+
+    // … and on a STANDARD one.
     let err = stderr_of(&aws(addr, &["start-sync-execution", "--state-machine-arn", &arn]).await);
     assert!(err.contains("(StateMachineTypeNotSupported)"), "{err}");
 }
