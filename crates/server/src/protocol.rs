@@ -74,7 +74,7 @@ pub(crate) async fn handle<B: StepFunctions>(State(state): State<Arc<AppState<B>
             return error_response(&e, &request_id);
         }
     };
-    match serve_request(&state, &parts.headers, &parts, &body, &request_id).await {
+    match serve_request(&state, &parts, &body, &request_id).await {
         Ok(bytes) => json_response(StatusCode::OK, bytes, &request_id),
         Err(e) => error_response(&e, &request_id),
     }
@@ -82,11 +82,11 @@ pub(crate) async fn handle<B: StepFunctions>(State(state): State<Arc<AppState<B>
 
 async fn serve_request<B: StepFunctions>(
     state: &AppState<B>,
-    headers: &HeaderMap,
     parts: &axum::http::request::Parts,
     body: &Bytes,
     request_id: &str,
 ) -> Result<Vec<u8>, ApiError> {
+    let headers = &parts.headers;
     let action = target_action(headers)?;
 
     let mut ctx = RequestContext {
