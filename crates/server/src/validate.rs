@@ -7,7 +7,7 @@
 //!    (namespace `com.amazon.coral.validate`):
 //!    `2 validation errors detected: Value 'x' at 'name' failed to satisfy constraint: …; …`.
 //!    Sensitive members (definitions, inputs, outputs…) are reported without their value.
-//! 2. **Service rules** ([`rules`]): ARN syntax and kind per action, resource names, execution
+//! 2. **Service rules** ([`crate::rules`]): ARN syntax and kind per action, resource names, execution
 //!    input JSON, and the cross-member rules, each with Step Functions' own exception.
 
 use serde_json::Value;
