@@ -1,0 +1,124 @@
+//! The AWS Step Functions API over HTTP, as AWS speaks it (AWS JSON 1.0), so that the `aws`
+//! CLI, boto3 and the AWS SDKs work against Stepwise unchanged.
+//!
+//! - [`protocol`]: `POST /` with `X-Amz-Target: AWSStepFunctions.<Action>`, JSON bodies,
+//!   errors as `{"__type": "<namespace>#<Code>", "message": "..."}` (400; 500 for ours).
+//! - [`types`]: typed requests and responses, member names as in the service model;
+//!   timestamps are epoch seconds on the wire.
+//! - [`validate`] and [`rules`]: every request is checked as AWS checks it before the
+//!   backend sees it (model constraints → `ValidationException`; ARNs → `InvalidArn`;
+//!   names → `InvalidName`; execution input → `InvalidExecutionInput`; …).
+//! - [`backend`]: the [`StepFunctions`] trait the runtime implements, one method per action.
+//! - [`error`]: [`ApiError`], every exception the actions return, and its wire form.
+//!
+//! ```ignore
+//! let backend = Arc::new(MyRuntime::new(...));
+//! let app = server::router(backend, ServerConfig::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8083").await?;
+//! server::serve(listener, app).await?;
+//! ```
+
+pub mod arn;
+pub mod backend;
+pub mod error;
+pub mod protocol;
+pub mod rules;
+pub mod types;
+pub mod validate;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::http::request::Parts;
+use axum::routing::post;
+
+pub use backend::{RequestContext, StepFunctions};
+pub use error::ApiError;
+
+/// The account id used when nothing says otherwise (credentials do not carry one).
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+/// The region used for unsigned requests.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Who a request comes from, as an [`Authenticator`] established it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principal {
+    pub access_key_id: Option<String>,
+    /// Overrides the server's account id for this request.
+    pub account_id: Option<String>,
+}
+
+/// The SigV4 hook: checks a request's signature before it is dispatched. Without one, every
+/// request is accepted and the credential scope only selects the region.
+///
+/// It sees the request head and the whole body (SigV4 signs the body's hash). Reject with
+/// `ApiError::MissingAuthenticationToken`, `UnrecognizedClient`, `InvalidSignature`,
+/// `IncompleteSignature` or `AccessDenied`.
+pub trait Authenticator: Send + Sync + 'static {
+    fn authenticate(&self, request: &Parts, body: &Bytes) -> Result<Principal, ApiError>;
+}
+
+/// How the server answers.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// The region of unsigned requests (signed ones use their credential scope's).
+    pub region: String,
+    /// The account id in every ARN.
+    pub account_id: String,
+    /// Requests larger than this are refused (`SerializationException`). The largest
+    /// legitimate request is a TestState with a 1 MiB definition and four 256 KiB payloads,
+    /// JSON-escaped.
+    pub max_body_bytes: usize,
+    /// The SigV4 hook; `None` accepts everything.
+    pub authenticator: Option<Arc<dyn Authenticator>>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            region: DEFAULT_REGION.to_owned(),
+            account_id: DEFAULT_ACCOUNT_ID.to_owned(),
+            max_body_bytes: 16 * 1024 * 1024,
+            authenticator: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("region", &self.region)
+            .field("account_id", &self.account_id)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("authenticator", &self.authenticator.is_some())
+            .finish()
+    }
+}
+
+/// The Step Functions API as an axum router: `POST /` serves every action; anything else is
+/// 404 `UnknownOperationException`. Merge other routers (console, Lambda API) into it.
+pub fn router<B: StepFunctions>(backend: Arc<B>, config: ServerConfig) -> axum::Router {
+    let state = Arc::new(protocol::AppState { backend, config });
+    axum::Router::new()
+        .route("/", post(protocol::handle::<B>).fallback(protocol::fallback))
+        .fallback(protocol::fallback)
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until the process ends (or the future is dropped).
+pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, router).await
+}
+
+/// Like [`serve`], but stops accepting when `shutdown` completes and returns once the
+/// requests in flight are answered.
+pub async fn serve_with_shutdown<F>(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    shutdown: F,
+) -> std::io::Result<()>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}
