@@ -120,23 +120,27 @@ pub(crate) fn run(conn: Connection, rx: Receiver<Job>, counters: Arc<Counters>) 
     }
 }
 
+/// Runs a statement without results, prepared once per connection.
+fn exec_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 /// Runs a group in one transaction; `Err` when nothing of it was committed.
 fn run_group(conn: &Connection, group: &mut [Job]) -> std::result::Result<(), String> {
-    conn.execute_batch("BEGIN IMMEDIATE")
-        .map_err(|e| format!("cannot begin a transaction: {e}"))?;
+    exec_cached(conn, "BEGIN IMMEDIATE").map_err(|e| format!("cannot begin a transaction: {e}"))?;
     let mut failure = None;
     for job in group.iter_mut() {
-        if let Err(e) = conn.execute_batch("SAVEPOINT request") {
+        if let Err(e) = exec_cached(conn, "SAVEPOINT request") {
             failure = Some(format!("cannot open a savepoint: {e}"));
             break;
         }
         let keep = catch_unwind(AssertUnwindSafe(|| job.run(conn))).unwrap_or(false);
         let end = if keep {
-            "RELEASE request"
+            exec_cached(conn, "RELEASE request")
         } else {
-            "ROLLBACK TO request; RELEASE request"
+            exec_cached(conn, "ROLLBACK TO request").and_then(|()| exec_cached(conn, "RELEASE request"))
         };
-        if let Err(e) = conn.execute_batch(end) {
+        if let Err(e) = end {
             // SQLite rolled the whole transaction back (disk full, I/O error…).
             failure = Some(format!("the transaction was aborted: {e}"));
             break;
@@ -151,7 +155,7 @@ fn run_group(conn: &Connection, group: &mut [Job]) -> std::result::Result<(), St
         }
         return Err(m);
     }
-    if let Err(e) = conn.execute_batch("COMMIT") {
+    if let Err(e) = exec_cached(conn, "COMMIT") {
         if !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
