@@ -106,6 +106,8 @@ struct Run {
     elapsed: Duration,
     transactions: u64,
     latencies: Vec<Duration>,
+    /// Size of the WAL file at the end of the run (checkpoints keep it bounded).
+    wal_bytes: u64,
 }
 
 fn run(dir: &std::path::Path, threads: usize, total: usize) -> Result<Run, String> {
@@ -153,6 +155,9 @@ fn run(dir: &std::path::Path, threads: usize, total: usize) -> Result<Run, Strin
     }
     let elapsed = start.elapsed();
     let stats = store.writer_stats();
+    let wal_bytes = std::fs::metadata(dir.join(format!("bench-{threads}.db-wal")))
+        .map(|m| m.len())
+        .unwrap_or(0);
     drop(store);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.join(format!("bench-{threads}.db{suffix}")));
@@ -164,6 +169,7 @@ fn run(dir: &std::path::Path, threads: usize, total: usize) -> Result<Run, Strin
         elapsed,
         transactions: stats.transactions - before.transactions,
         latencies,
+        wal_bytes,
     })
 }
 
@@ -193,8 +199,8 @@ fn main() {
         dir.display()
     );
     println!(
-        "{:>7} {:>8} {:>9} {:>10} {:>10} {:>8} {:>10} {:>13}",
-        "threads", "appends", "seconds", "appends/s", "events/s", "commits", "per-commit", "p50/p99 ms"
+        "{:>7} {:>8} {:>9} {:>10} {:>10} {:>8} {:>10} {:>13} {:>8}",
+        "threads", "appends", "seconds", "appends/s", "events/s", "commits", "per-commit", "p50/p99 ms", "WAL MiB"
     );
     let mut failed = false;
     for &threads in &args.threads {
@@ -203,7 +209,7 @@ fn main() {
                 let secs = r.elapsed.as_secs_f64();
                 let rate = r.appends as f64 / secs;
                 println!(
-                    "{:>7} {:>8} {:>9.2} {:>10.0} {:>10.0} {:>8} {:>10.1} {:>13}",
+                    "{:>7} {:>8} {:>9.2} {:>10.0} {:>10.0} {:>8} {:>10.1} {:>13} {:>8}",
                     r.threads,
                     r.appends,
                     secs,
@@ -211,7 +217,8 @@ fn main() {
                     rate * EVENTS_PER_APPEND as f64,
                     r.transactions,
                     r.appends as f64 / r.transactions.max(1) as f64,
-                    format!("{:.2}/{:.2}", pct(&r.latencies, 0.5), pct(&r.latencies, 0.99))
+                    format!("{:.2}/{:.2}", pct(&r.latencies, 0.5), pct(&r.latencies, 0.99)),
+                    format!("{:.1}", r.wal_bytes as f64 / (1024.0 * 1024.0))
                 );
             }
             Err(e) => {

@@ -6,6 +6,7 @@
 //! ever see committed (durable) data. An in-memory database has a single connection, so
 //! its reads go through the writer thread too.
 
+mod checkpoint;
 mod rows;
 mod schema;
 mod writer;
@@ -32,7 +33,7 @@ use rows::{
 use writer::{Counters, Job, Pending};
 
 /// How long a connection waits for a lock held by another process before it gives up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The writer's page cache, in KiB (SQLite takes a negative number as KiB): 32 MiB.
 const WRITER_CACHE_KIB: i64 = -32 * 1024;
 /// Idle read connections kept for reuse.
@@ -42,6 +43,8 @@ const MAX_IDLE_READERS: usize = 8;
 pub struct SqliteStore {
     writer: Option<Sender<Job>>,
     thread: Option<JoinHandle<()>>,
+    /// Checkpoints the WAL of a file database (see [`checkpoint`]).
+    checkpointer: Option<JoinHandle<()>>,
     reads: ReadSide,
     counters: Arc<Counters>,
 }
@@ -77,11 +80,16 @@ impl SqliteStore {
             )));
         }
         configure_writer(&mut conn)?;
+        conn.pragma_update(None, "journal_size_limit", checkpoint::JOURNAL_SIZE_LIMIT)
+            .map_err(backend)?;
+        let checkpointer = checkpoint::start(path, &mut conn)?;
         let reads = ReadSide::Pool {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
         };
-        Self::start(conn, reads)
+        let mut store = Self::start(conn, reads)?;
+        store.checkpointer = Some(checkpointer);
+        Ok(store)
     }
 
     /// A private database in memory, gone when the store is dropped (for tests).
@@ -102,6 +110,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Some(tx),
             thread: Some(thread),
+            checkpointer: None,
             reads,
             counters,
         })
@@ -166,6 +175,10 @@ impl Drop for SqliteStore {
         // Closing the channel ends the writer's loop once it has finished what it holds.
         self.writer.take();
         if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        // The writer's connection, gone with its thread, held the checkpointer's channel.
+        if let Some(t) = self.checkpointer.take() {
             let _ = t.join();
         }
     }
