@@ -867,3 +867,109 @@ fn a_failing_request_does_not_sink_its_group() {
         16 * 20
     );
 }
+
+// --- a killed process loses nothing it acknowledged ---------------------------------------
+
+const CHILD_DB: &str = "STEPWISE_STORE_TEST_CHILD_DB";
+
+/// In the child: four threads append to their own executions until killed, printing
+/// `ack <thread> <batch>` after each append returns.
+fn child_appends_until_killed(db: &Path) -> ! {
+    use std::io::Write;
+    let store = Arc::new(SqliteStore::open(db).unwrap());
+    for t in 0..4 {
+        store
+            .create_execution(&exec("kill", &format!("t{t}"), t), &[], &[])
+            .unwrap();
+    }
+    let out = Arc::new(std::sync::Mutex::new(std::io::stdout()));
+    let handles: Vec<_> = (0..4u64)
+        .map(|t| {
+            let (store, out) = (store.clone(), out.clone());
+            std::thread::spawn(move || {
+                let arn = exec("kill", &format!("t{t}"), 0).arn;
+                for b in 0.. {
+                    let events = vec![event(b * 2 + 1, "TaskScheduled"), event(b * 2 + 2, "TaskSucceeded")];
+                    store
+                        .append(&AppendBatch {
+                            execution_arn: arn.clone(),
+                            events,
+                            journal: vec![entry(b)],
+                            end: None,
+                        })
+                        .unwrap();
+                    let mut o = out.lock().unwrap();
+                    writeln!(o, "ack {t} {b}").unwrap();
+                    o.flush().unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        let _ = h.join();
+    }
+    std::process::exit(0)
+}
+
+#[test]
+fn a_killed_process_loses_nothing_it_acknowledged() {
+    use std::io::BufRead;
+    if let Some(db) = std::env::var_os(CHILD_DB) {
+        child_appends_until_killed(Path::new(&db));
+    }
+    let dir = TempDir::new("kill");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_killed_process_loses_nothing_it_acknowledged",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DB, dir.db())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut acked = [None::<u64>; 4];
+    let mut count = 0;
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let mut parts = line.split_whitespace();
+        if parts.next() != Some("ack") {
+            continue; // the test harness's own lines
+        }
+        let t: usize = parts.next().unwrap().parse().unwrap();
+        let b: u64 = parts.next().unwrap().parse().unwrap();
+        acked[t] = Some(b);
+        count += 1;
+        if count == 400 {
+            child.kill().unwrap(); // SIGKILL: no destructor, no clean close
+            break;
+        }
+    }
+    child.wait().unwrap();
+    assert_eq!(count, 400, "the child stopped early");
+
+    let s = SqliteStore::open(&dir.db()).unwrap();
+    for (t, last) in acked.iter().enumerate() {
+        let arn = exec("kill", &format!("t{t}"), 0).arn;
+        let journal = s.journal(&arn).unwrap();
+        let history = s.history(&arn, &HistoryQuery::default()).unwrap();
+        // Everything acknowledged is there, complete batches only, in order.
+        let landed = journal.len() as u64;
+        if let Some(last) = last {
+            assert!(
+                landed > *last,
+                "thread {t}: acknowledged batch {last} lost ({landed} landed)"
+            );
+        }
+        assert_eq!(
+            journal.iter().map(|j| j.seq).collect::<Vec<_>>(),
+            (0..landed).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            history.iter().map(|e| e.id).collect::<Vec<_>>(),
+            (1..=landed * 2).collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(s.open_executions().unwrap().len(), 4);
+}

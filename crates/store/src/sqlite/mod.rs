@@ -341,9 +341,10 @@ impl Store for SqliteStore {
         let arn = arn.to_string();
         self.write(move |c| {
             // The tags of the state machine, its versions (`arn:N`) and aliases (`arn:name`).
+            // `;` follows `:` in ASCII: the range is every ARN that starts with `arn:`.
             c.prepare_cached(
                 "DELETE FROM tags WHERE resource_arn = ?1 \
-                 OR substr(resource_arn, 1, length(?1) + 1) = ?1 || ':'",
+                 OR (resource_arn >= ?1 || ':' AND resource_arn < ?1 || ';')",
             )
             .and_then(|mut s| s.execute(params![arn]))
             .map_err(backend)?;

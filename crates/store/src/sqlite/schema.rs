@@ -100,6 +100,7 @@ CREATE INDEX executions_by_version ON executions (version_arn, start_ms DESC, ar
 CREATE INDEX executions_by_alias ON executions (alias_arn, start_ms DESC, arn DESC)
     WHERE alias_arn IS NOT NULL;
 CREATE INDEX executions_by_status ON executions (status, start_ms DESC, arn DESC);
+CREATE INDEX executions_by_start ON executions (start_ms DESC, arn DESC);
 
 CREATE TABLE history_events (
     execution_arn     TEXT NOT NULL REFERENCES executions(arn),
@@ -176,4 +177,33 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     }
     tx.commit()
         .map_err(|e| StoreError::Backend(format!("cannot commit the schema migration: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_bring_a_fresh_database_up_and_are_idempotent() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        assert_eq!(user_version(&c).unwrap(), i64::from(SCHEMA_VERSION));
+        let app: i32 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+        assert_eq!(app, APPLICATION_ID);
+        migrate(&mut c).unwrap();
+        assert_eq!(user_version(&c).unwrap(), i64::from(SCHEMA_VERSION));
+    }
+
+    #[test]
+    fn newer_and_foreign_databases_are_refused() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        c.pragma_update(None, "user_version", i64::from(SCHEMA_VERSION) + 1)
+            .unwrap();
+        assert!(matches!(migrate(&mut c), Err(StoreError::Backend(m)) if m.contains("newer")));
+
+        let mut other = Connection::open_in_memory().unwrap();
+        other.pragma_update(None, "user_version", 1).unwrap();
+        assert!(matches!(migrate(&mut other), Err(StoreError::Backend(m)) if m.contains("not a Stepwise")));
+    }
 }

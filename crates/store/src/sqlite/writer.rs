@@ -163,3 +163,116 @@ fn run_group(conn: &Connection, group: &mut [Job]) -> std::result::Result<(), St
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::{Receiver, sync_channel};
+
+    fn job<T: Send + 'static>(
+        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> (Job, Receiver<Result<T>>) {
+        let (tx, rx) = sync_channel(1);
+        (Box::new(Pending::new(work, tx)), rx)
+    }
+
+    fn insert(v: i64) -> impl FnOnce(&Connection) -> Result<()> + Send + 'static {
+        move |c: &Connection| {
+            c.execute("INSERT INTO t (v) VALUES (?1)", [v])
+                .map(|_| ())
+                .map_err(|e| crate::sqlite::rows::constraint(e, "row", "none"))
+        }
+    }
+
+    fn values(c: &Connection) -> Vec<i64> {
+        let mut s = c.prepare("SELECT v FROM t ORDER BY v").unwrap();
+        s.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    fn table() -> Connection {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch("CREATE TABLE t (v INTEGER PRIMARY KEY)").unwrap();
+        c
+    }
+
+    fn finish_all(group: Vec<Job>, outcome: std::result::Result<(), String>) {
+        let commit = outcome.as_ref().map(|_| ()).map_err(|m| m.as_str());
+        for j in group {
+            j.finish(commit);
+        }
+    }
+
+    #[test]
+    fn a_failing_or_panicking_request_is_rolled_back_alone() {
+        let c = table();
+        let (a, ra) = job(insert(1));
+        let (b, rb) = job(|c: &Connection| {
+            insert(2)(c)?;
+            insert(1)(c) // taken: this request fails, and its insert of 2 goes too
+        });
+        let (p, rp) = job(|c: &Connection| -> Result<()> {
+            insert(3)(c)?;
+            panic!("a bug in a request")
+        });
+        let (d, rd) = job(insert(4));
+        let mut group = vec![a, b, p, d];
+        let outcome = run_group(&c, &mut group);
+        assert!(outcome.is_ok());
+        finish_all(group, outcome);
+        assert!(ra.recv().unwrap().is_ok());
+        assert!(matches!(rb.recv().unwrap(), Err(StoreError::AlreadyExists(_))));
+        assert!(matches!(rp.recv().unwrap(), Err(StoreError::Backend(_))));
+        assert!(rd.recv().unwrap().is_ok());
+        assert_eq!(values(&c), [1, 4]);
+        assert!(c.is_autocommit());
+    }
+
+    #[test]
+    fn a_failed_commit_fails_every_request() {
+        let c = table();
+        // A deferred foreign key is only checked at COMMIT: the whole group fails.
+        c.execute_batch(
+            "PRAGMA foreign_keys = ON; CREATE TABLE child (p INTEGER REFERENCES t(v) DEFERRABLE INITIALLY DEFERRED)",
+        )
+        .unwrap();
+        let (a, ra) = job(insert(1));
+        let (b, rb) = job(|c: &Connection| {
+            c.execute("INSERT INTO child (p) VALUES (99)", [])
+                .map(|_| ())
+                .map_err(crate::sqlite::rows::backend)
+        });
+        let mut group = vec![a, b];
+        let outcome = run_group(&c, &mut group);
+        assert!(outcome.is_err());
+        finish_all(group, outcome);
+        assert!(matches!(ra.recv().unwrap(), Err(StoreError::Backend(_))));
+        assert!(matches!(rb.recv().unwrap(), Err(StoreError::Backend(_))));
+        assert!(values(&c).is_empty());
+        assert!(c.is_autocommit());
+    }
+
+    #[test]
+    fn the_thread_groups_queued_requests() {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let mut answers = Vec::new();
+        for v in 0..10 {
+            let (j, r) = job(insert(v));
+            tx.send(j).unwrap();
+            answers.push(r);
+        }
+        drop(tx);
+        let counters = Arc::new(Counters::default());
+        // All ten were queued before the thread started: one transaction.
+        run(table(), rx, counters.clone());
+        for r in answers {
+            assert!(r.recv().unwrap().is_ok());
+        }
+        assert_eq!(
+            counters.snapshot(),
+            WriterStats {
+                transactions: 1,
+                requests: 10
+            }
+        );
+    }
+}
