@@ -1,7 +1,7 @@
 //! The SQLite backend: one file, WAL mode, `synchronous=FULL`.
 //!
 //! Every write goes to one writer thread that commits whatever has queued up in one
-//! transaction (group commit, see [`writer`]). Reads of a file database use a small pool of
+//! transaction (group commit, see `writer.rs`). Reads of a file database use a small pool of
 //! connections of their own, which WAL lets run while the writer writes, and which only
 //! ever see committed (durable) data. An in-memory database has a single connection, so
 //! its reads go through the writer thread too.
@@ -43,7 +43,7 @@ const MAX_IDLE_READERS: usize = 8;
 pub struct SqliteStore {
     writer: Option<Sender<Job>>,
     thread: Option<JoinHandle<()>>,
-    /// Checkpoints the WAL of a file database (see [`checkpoint`]).
+    /// Checkpoints the WAL of a file database (see `checkpoint.rs`).
     checkpointer: Option<JoinHandle<()>>,
     reads: ReadSide,
     counters: Arc<Counters>,
@@ -645,7 +645,8 @@ impl Store for SqliteStore {
         })
     }
 
-    /// An `after` that names no execution gives an empty page.
+    /// Ties on the start time go by ARN, descending too. An `after` that names no execution
+    /// gives an empty page.
     fn list_executions(&self, filter: &ExecutionFilter, page: &Page) -> Result<Vec<ExecutionRecord>> {
         use rusqlite::types::Value as V;
         let mut sql = format!("SELECT {EXEC_COLS} FROM executions WHERE 1 = 1");
