@@ -218,18 +218,25 @@ fn put_tags(c: &Connection, arn: &str, tags: &[Tag]) -> Result<()> {
     Ok(())
 }
 
-fn insert_history(c: &Connection, arn: &str, events: &[EventRow], journal: &[JournalRow]) -> Result<()> {
+/// The short key of an execution's history and journal rows.
+fn execution_id(c: &Connection, arn: &str) -> Result<Option<i64>> {
+    c.prepare_cached("SELECT id FROM executions WHERE arn = ?1")
+        .and_then(|mut s| s.query_row(params![arn], |r| r.get(0)).optional())
+        .map_err(backend)
+}
+
+fn insert_history(c: &Connection, id: i64, arn: &str, events: &[EventRow], journal: &[JournalRow]) -> Result<()> {
     if !events.is_empty() {
         let mut stmt = c
             .prepare_cached(
                 "INSERT INTO history_events \
-                 (execution_arn, id, previous_event_id, timestamp_ms, event_type, details_name, details) \
+                 (execution_id, id, previous_event_id, timestamp_ms, event_type, details_name, details) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(backend)?;
         for e in events {
             stmt.execute(params![
-                arn,
+                id,
                 e.id,
                 e.previous_event_id,
                 e.timestamp_ms,
@@ -242,10 +249,10 @@ fn insert_history(c: &Connection, arn: &str, events: &[EventRow], journal: &[Jou
     }
     if !journal.is_empty() {
         let mut stmt = c
-            .prepare_cached("INSERT INTO journal (execution_arn, seq, now_ms, input) VALUES (?1, ?2, ?3, ?4)")
+            .prepare_cached("INSERT INTO journal (execution_id, seq, now_ms, input) VALUES (?1, ?2, ?3, ?4)")
             .map_err(backend)?;
         for j in journal {
-            stmt.execute(params![arn, j.seq, j.now_ms, j.input])
+            stmt.execute(params![id, j.seq, j.now_ms, j.input])
                 .map_err(|err| constraint(err, &format!("journal entry {} of {arn}", j.seq), arn))?;
         }
     }
@@ -632,7 +639,7 @@ impl Store for SqliteStore {
                 ])
             })
             .map_err(|e| constraint(e, &x.arn, &x.arn))?;
-            insert_history(c, &x.arn, &events, &journal)
+            insert_history(c, c.last_insert_rowid(), &x.arn, &events, &journal)
         })
     }
 
@@ -699,39 +706,28 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>>>()?;
         let end = batch.end.clone();
         self.write(move |c| {
-            match &end {
-                Some(end) => {
-                    let n = c
-                        .prepare_cached(
-                            "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_ms = ?6 \
-                             WHERE arn = ?1",
-                        )
-                        .and_then(|mut s| {
-                            s.execute(params![
-                                arn,
-                                end.status.as_str(),
-                                end.output,
-                                end.error,
-                                end.cause,
-                                end.stop_ms
-                            ])
-                        })
-                        .map_err(backend)?;
-                    if n == 0 {
-                        return Err(StoreError::NotFound(arn.clone()));
-                    }
-                }
-                // Nothing to write, but say whether the execution exists.
-                None if events.is_empty() && journal.is_empty() => {
-                    let found = exists(c, "SELECT 1 FROM executions WHERE arn = ?1", &arn)?;
-                    if !found {
-                        return Err(StoreError::NotFound(arn.clone()));
-                    }
-                }
-                // The foreign keys of the inserts below check that the execution exists.
-                None => {}
+            let Some(id) = execution_id(c, &arn)? else {
+                return Err(StoreError::NotFound(arn));
+            };
+            insert_history(c, id, &arn, &events, &journal)?;
+            if let Some(end) = &end {
+                c.prepare_cached(
+                    "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_ms = ?6 \
+                     WHERE id = ?1",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        id,
+                        end.status.as_str(),
+                        end.output,
+                        end.error,
+                        end.cause,
+                        end.stop_ms
+                    ])
+                })
+                .map_err(backend)?;
             }
-            insert_history(c, &arn, &events, &journal)
+            Ok(())
         })
     }
 
@@ -745,7 +741,8 @@ impl Store for SqliteStore {
                 let bound = if bound == 0 { i64::MAX } else { bound };
                 (
                     format!(
-                        "SELECT {EVENT_COLS} FROM history_events WHERE execution_arn = ?1 AND id < ?2 \
+                        "SELECT {EVENT_COLS} FROM history_events \
+                         WHERE execution_id = (SELECT id FROM executions WHERE arn = ?1) AND id < ?2 \
                          ORDER BY id DESC LIMIT ?3"
                     ),
                     bound,
@@ -753,7 +750,8 @@ impl Store for SqliteStore {
             } else {
                 (
                     format!(
-                        "SELECT {EVENT_COLS} FROM history_events WHERE execution_arn = ?1 AND id > ?2 \
+                        "SELECT {EVENT_COLS} FROM history_events \
+                         WHERE execution_id = (SELECT id FROM executions WHERE arn = ?1) AND id > ?2 \
                          ORDER BY id ASC LIMIT ?3"
                     ),
                     bound,
@@ -768,7 +766,10 @@ impl Store for SqliteStore {
         let arn = execution_arn.to_string();
         self.read(move |c| {
             let mut s = c
-                .prepare_cached("SELECT seq, now_ms, input FROM journal WHERE execution_arn = ?1 ORDER BY seq")
+                .prepare_cached(
+                    "SELECT seq, now_ms, input FROM journal \
+                     WHERE execution_id = (SELECT id FROM executions WHERE arn = ?1) ORDER BY seq",
+                )
                 .map_err(backend)?;
             collect(s.query_map(params![arn], rows::journal_entry).map_err(backend)?)
         })

@@ -70,9 +70,11 @@ CREATE TABLE tags (
     UNIQUE (resource_arn, key)
 );
 
--- Executions outlive their state machine: no foreign key.
+-- Executions outlive their state machine: no foreign key. `id` is a short key for the
+-- rows of their histories and journals.
 CREATE TABLE executions (
-    arn               TEXT PRIMARY KEY NOT NULL,
+    id                INTEGER PRIMARY KEY,
+    arn               TEXT NOT NULL UNIQUE,
     state_machine_arn TEXT NOT NULL,
     name              TEXT NOT NULL,
     kind              TEXT NOT NULL,
@@ -103,22 +105,22 @@ CREATE INDEX executions_by_status ON executions (status, start_ms DESC, arn DESC
 CREATE INDEX executions_by_start ON executions (start_ms DESC, arn DESC);
 
 CREATE TABLE history_events (
-    execution_arn     TEXT NOT NULL REFERENCES executions(arn),
+    execution_id      INTEGER NOT NULL REFERENCES executions(id),
     id                INTEGER NOT NULL,
     previous_event_id INTEGER NOT NULL,
     timestamp_ms      INTEGER NOT NULL,
     event_type        TEXT NOT NULL,
     details_name      TEXT,
     details           TEXT,
-    PRIMARY KEY (execution_arn, id)
+    PRIMARY KEY (execution_id, id)
 ) WITHOUT ROWID;
 
 CREATE TABLE journal (
-    execution_arn TEXT NOT NULL REFERENCES executions(arn),
+    execution_id  INTEGER NOT NULL REFERENCES executions(id),
     seq           INTEGER NOT NULL,
     now_ms        INTEGER NOT NULL,
     input         TEXT NOT NULL,
-    PRIMARY KEY (execution_arn, seq)
+    PRIMARY KEY (execution_id, seq)
 ) WITHOUT ROWID;
 "#,
 ];
