@@ -170,6 +170,17 @@ impl SqliteStore {
     }
 }
 
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("SqliteStore");
+        match &self.reads {
+            ReadSide::Pool { path, .. } => d.field("path", path),
+            ReadSide::Writer => d.field("path", &":memory:"),
+        };
+        d.field("writer", &self.counters.snapshot()).finish()
+    }
+}
+
 impl Drop for SqliteStore {
     fn drop(&mut self) {
         // Closing the channel ends the writer's loop once it has finished what it holds.
