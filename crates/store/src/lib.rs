@@ -18,8 +18,10 @@
 //! [`Store::open_executions`] are what a restart needs.
 
 mod model;
+pub mod sqlite;
 
 pub use model::*;
+pub use sqlite::SqliteStore;
 
 use thiserror::Error;
 
