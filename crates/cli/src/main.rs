@@ -2,6 +2,7 @@
 
 mod conformance_cmd;
 mod run_cmd;
+mod serve_cmd;
 mod validate_cmd;
 
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the AWS Step Functions API (embedded store, durable Standard workflows).
+    Serve(serve_cmd::ServeArgs),
     /// Run a state machine definition in process, without a server, and print the result.
     Run(run_cmd::RunArgs),
     /// Validate a definition; print the diagnostics as JSON; exit 1 if it has errors.
@@ -39,6 +42,7 @@ pub fn print_line(line: &str) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(a) => serve_cmd::run(a),
         Command::Run(a) => run_cmd::run(a),
         Command::Validate(a) => validate_cmd::run(a),
         Command::Conformance(a) => conformance_cmd::run(a),
