@@ -1,0 +1,457 @@
+//! End-to-end tests of `stepwise serve` driven by the real `aws` CLI (AWS CLI v1, from the
+//! `awscli` Python package; `scripts/test.sh` installs it), including crashes: the server is
+//! killed with SIGKILL while executions wait, restarted on the same data directory, and the
+//! executions must finish with the right output and a history without gaps or duplicates.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "us-east-1";
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/orders")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("stepwise-serve-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A `stepwise serve` process on a free port.
+struct Server {
+    child: Child,
+    endpoint: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path, mock_config: Option<&Path>) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
+        cmd.args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir);
+        if let Some(m) = mock_config {
+            cmd.arg("--mock-config").arg(m);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start stepwise serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let endpoint = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        Server { child, endpoint }
+    }
+
+    /// SIGKILL: no chance to flush or clean up.
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Runs `aws stepfunctions ARGS` and returns (exit code, parsed stdout or stderr text).
+    fn aws(&self, args: &[&str]) -> (i32, Value) {
+        let out = Command::new("aws")
+            .arg("stepfunctions")
+            .args(args)
+            .args(["--endpoint-url", &self.endpoint, "--region", REGION, "--output", "json"])
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            // StartSyncExecution's model asks for a `sync-` host prefix, which cannot resolve
+            // for an IP endpoint; this is how local endpoints are used.
+            .env("AWS_DISABLE_HOST_PREFIX_INJECTION", "true")
+            .env("AWS_PAGER", "")
+            .output()
+            .expect("the aws CLI must be installed (scripts/test.sh installs it in .venv)");
+        let code = out.status.code().unwrap_or(-1);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let v = if code == 0 {
+            if stdout.trim().is_empty() {
+                Value::Null
+            } else {
+                serde_json::from_str(&stdout).expect("JSON")
+            }
+        } else {
+            Value::String(String::from_utf8_lossy(&out.stderr).into_owned())
+        };
+        (code, v)
+    }
+
+    fn ok(&self, args: &[&str]) -> Value {
+        let (code, v) = self.aws(args);
+        assert_eq!(code, 0, "aws {args:?} failed: {v}");
+        v
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sm_arn(name: &str) -> String {
+    format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}")
+}
+
+fn exec_arn(machine: &str, name: &str) -> String {
+    format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine}:{name}")
+}
+
+fn wait_for_status(server: &Server, arn: &str, timeout: Duration) -> Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let d = server.ok(&["describe-execution", "--execution-arn", arn]);
+        if d["status"] != "RUNNING" || Instant::now() > deadline {
+            return d;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Ids run 1..=n without gaps or duplicates, and every previousEventId points backwards.
+fn assert_history_is_whole(events: &[Value]) {
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["id"], json!(i + 1), "event {i} of {events:#?}");
+        assert!(e["previousEventId"].as_u64().unwrap() < e["id"].as_u64().unwrap());
+    }
+}
+
+#[test]
+fn order_workflows_run_with_mocked_lambdas_through_the_aws_cli() {
+    let dir = temp_dir("orders");
+    let server = Server::start(&dir, Some(&examples().join("mocks.json")));
+    for (name, case, expected) in [
+        (
+            "OrderSingleTask",
+            "HappyPath",
+            json!({"order_id": "ORD-1", "status": "PROCESSED"}),
+        ),
+        (
+            "OrderTwoTasks",
+            "HappyPath",
+            json!({"order_id": "ORD-12345", "validation": {"valid": true, "amount": 42.5},
+                   "payment": {"payment_id": "PAY-7", "status": "CHARGED"}}),
+        ),
+    ] {
+        let file = format!("file://{}", examples().join(format!("{name}.json")).display());
+        let created = server.ok(&[
+            "create-state-machine",
+            "--name",
+            name,
+            "--definition",
+            &file,
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/StepFunctionsRole",
+        ]);
+        assert_eq!(created["stateMachineArn"], sm_arn(name));
+        let started = server.ok(&[
+            "start-execution",
+            "--state-machine-arn",
+            &format!("{}#{case}", sm_arn(name)),
+            "--input",
+            r#"{"order_id": "ORD-12345"}"#,
+        ]);
+        let arn = started["executionArn"].as_str().unwrap().to_string();
+        let done = wait_for_status(&server, &arn, Duration::from_secs(20));
+        assert_eq!(done["status"], "SUCCEEDED", "{done}");
+        let output: Value = serde_json::from_str(done["output"].as_str().unwrap()).unwrap();
+        assert_eq!(output, expected);
+    }
+}
+
+#[test]
+fn the_api_lifecycle_through_the_aws_cli() {
+    let dir = temp_dir("lifecycle");
+    let server = Server::start(&dir, None);
+    let hello = format!("file://{}", examples().join("HelloPass.json").display());
+    let role = "arn:aws:iam::123456789012:role/R";
+
+    // Create, describe, list, update.
+    server.ok(&[
+        "create-state-machine",
+        "--name",
+        "Hello",
+        "--definition",
+        &hello,
+        "--role-arn",
+        role,
+    ]);
+    let d = server.ok(&["describe-state-machine", "--state-machine-arn", &sm_arn("Hello")]);
+    assert_eq!(d["name"], "Hello");
+    assert_eq!(d["type"], "STANDARD");
+    assert_eq!(d["status"], "ACTIVE");
+    let list = server.ok(&["list-state-machines"]);
+    assert_eq!(list["stateMachines"].as_array().unwrap().len(), 1);
+    let updated = server.ok(&[
+        "update-state-machine",
+        "--state-machine-arn",
+        &sm_arn("Hello"),
+        "--definition",
+        r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"v2","End":true}}}"#,
+        "--publish",
+    ]);
+    let v1 = updated["stateMachineVersionArn"].as_str().unwrap().to_string();
+    assert_eq!(v1, format!("{}:1", sm_arn("Hello")));
+
+    // Versions and an alias; executions through the alias run the version.
+    let versions = server.ok(&["list-state-machine-versions", "--state-machine-arn", &sm_arn("Hello")]);
+    assert_eq!(versions["stateMachineVersions"][0]["stateMachineVersionArn"], v1);
+    let alias = server.ok(&[
+        "create-state-machine-alias",
+        "--name",
+        "live",
+        "--routing-configuration",
+        &format!(r#"[{{"stateMachineVersionArn":"{v1}","weight":100}}]"#),
+    ]);
+    let alias_arn = alias["stateMachineAliasArn"].as_str().unwrap().to_string();
+    assert_eq!(alias_arn, format!("{}:live", sm_arn("Hello")));
+    let via_alias = server.ok(&[
+        "start-execution",
+        "--state-machine-arn",
+        &alias_arn,
+        "--name",
+        "via-alias",
+    ]);
+    let done = wait_for_status(
+        &server,
+        via_alias["executionArn"].as_str().unwrap(),
+        Duration::from_secs(10),
+    );
+    assert_eq!(done["output"], "\"v2\"");
+    assert_eq!(done["stateMachineAliasArn"], alias_arn);
+    assert_eq!(done["stateMachineVersionArn"], v1);
+    let (code, err) = server.aws(&["delete-state-machine-version", "--state-machine-version-arn", &v1]);
+    assert_ne!(code, 0);
+    assert!(err.as_str().unwrap().contains("ConflictException"), "{err}");
+
+    // Start, idempotent restart, conflicting restart, describe, history, list.
+    let input = r#"{"name":"World"}"#;
+    let s1 = server.ok(&[
+        "start-execution",
+        "--state-machine-arn",
+        &sm_arn("Hello"),
+        "--name",
+        "run-1",
+        "--input",
+        input,
+    ]);
+    assert_eq!(s1["executionArn"], exec_arn("Hello", "run-1"));
+    let d = wait_for_status(&server, &exec_arn("Hello", "run-1"), Duration::from_secs(10));
+    assert_eq!(d["status"], "SUCCEEDED");
+    let (code, err) = server.aws(&[
+        "start-execution",
+        "--state-machine-arn",
+        &sm_arn("Hello"),
+        "--name",
+        "run-1",
+        "--input",
+        "{}",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.as_str().unwrap().contains("ExecutionAlreadyExists"), "{err}");
+    let h = server.ok(&["get-execution-history", "--execution-arn", &exec_arn("Hello", "run-1")]);
+    let events = h["events"].as_array().unwrap();
+    assert_history_is_whole(events);
+    assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
+    let reversed = server.ok(&[
+        "get-execution-history",
+        "--execution-arn",
+        &exec_arn("Hello", "run-1"),
+        "--reverse-order",
+    ]);
+    assert_eq!(reversed["events"][0]["type"], "ExecutionSucceeded");
+    let listed = server.ok(&[
+        "list-executions",
+        "--state-machine-arn",
+        &sm_arn("Hello"),
+        "--status-filter",
+        "SUCCEEDED",
+    ]);
+    assert_eq!(listed["executions"].as_array().unwrap().len(), 2);
+
+    // Stop a waiting execution.
+    server.ok(&[
+        "create-state-machine",
+        "--name",
+        "Sleeper",
+        "--definition",
+        r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":600,"End":true}}}"#,
+        "--role-arn",
+        role,
+    ]);
+    server.ok(&[
+        "start-execution",
+        "--state-machine-arn",
+        &sm_arn("Sleeper"),
+        "--name",
+        "nap",
+    ]);
+    server.ok(&[
+        "stop-execution",
+        "--execution-arn",
+        &exec_arn("Sleeper", "nap"),
+        "--error",
+        "Bored",
+        "--cause",
+        "too long",
+    ]);
+    let d = server.ok(&["describe-execution", "--execution-arn", &exec_arn("Sleeper", "nap")]);
+    assert_eq!(d["status"], "ABORTED");
+    assert_eq!(d["error"], "Bored");
+
+    // Express: synchronous.
+    server.ok(&[
+        "create-state-machine",
+        "--name",
+        "Quick",
+        "--type",
+        "EXPRESS",
+        "--definition",
+        &hello,
+        "--role-arn",
+        role,
+    ]);
+    let sync = server.ok(&[
+        "start-sync-execution",
+        "--state-machine-arn",
+        &sm_arn("Quick"),
+        "--input",
+        input,
+    ]);
+    assert_eq!(sync["status"], "SUCCEEDED");
+    assert_eq!(sync["output"], r#"{"greeting":"Hello, World!"}"#);
+
+    // Tags.
+    server.ok(&[
+        "tag-resource",
+        "--resource-arn",
+        &sm_arn("Hello"),
+        "--tags",
+        "key=team,value=orders",
+    ]);
+    let tags = server.ok(&["list-tags-for-resource", "--resource-arn", &sm_arn("Hello")]);
+    assert_eq!(tags["tags"], json!([{"key": "team", "value": "orders"}]));
+
+    // Errors, as AWS names them.
+    for (args, expected) in [
+        (
+            vec!["describe-state-machine", "--state-machine-arn", &sm_arn("Nope") as &str],
+            "StateMachineDoesNotExist",
+        ),
+        (
+            vec![
+                "describe-execution",
+                "--execution-arn",
+                "arn:aws:states:us-east-1:123456789012:execution:Hello:nope",
+            ],
+            "ExecutionDoesNotExist",
+        ),
+        (
+            vec!["describe-state-machine", "--state-machine-arn", "not-an-arn"],
+            "InvalidArn",
+        ),
+        (
+            vec![
+                "create-state-machine",
+                "--name",
+                "Bad",
+                "--definition",
+                r#"{"StartAt":"X","States":{}}"#,
+                "--role-arn",
+                role,
+            ],
+            "InvalidDefinition",
+        ),
+        (
+            vec![
+                "start-execution",
+                "--state-machine-arn",
+                &sm_arn("Hello"),
+                "--input",
+                "{not json",
+            ],
+            "InvalidExecutionInput",
+        ),
+        (
+            vec!["start-sync-execution", "--state-machine-arn", &sm_arn("Hello")],
+            "StateMachineTypeNotSupported",
+        ),
+    ] {
+        let (code, err) = server.aws(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.as_str().unwrap().contains(expected), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_waiting_execution_survives_sigkill_and_restart() {
+    let dir = temp_dir("restart");
+    let def = r#"{"StartAt":"A","States":{
+        "A":{"Type":"Pass","Result":1,"ResultPath":"$.a","Next":"W1"},
+        "W1":{"Type":"Wait","Seconds":2,"Next":"B"},
+        "B":{"Type":"Pass","Result":2,"ResultPath":"$.b","Next":"W2"},
+        "W2":{"Type":"Wait","Seconds":2,"Next":"C"},
+        "C":{"Type":"Pass","Result":3,"ResultPath":"$.c","End":true}}}"#;
+    let server = Server::start(&dir, None);
+    server.ok(&[
+        "create-state-machine",
+        "--name",
+        "Waits",
+        "--definition",
+        def,
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/R",
+    ]);
+    server.ok(&[
+        "start-execution",
+        "--state-machine-arn",
+        &sm_arn("Waits"),
+        "--name",
+        "k1",
+        "--input",
+        r#"{"x":1}"#,
+    ]);
+    std::thread::sleep(Duration::from_millis(2500));
+    server.kill();
+
+    let server = Server::start(&dir, None);
+    let done = wait_for_status(&server, &exec_arn("Waits", "k1"), Duration::from_secs(20));
+    assert_eq!(done["status"], "SUCCEEDED");
+    let output: Value = serde_json::from_str(done["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output, json!({"x": 1, "a": 1, "b": 2, "c": 3}));
+    let h = server.ok(&["get-execution-history", "--execution-arn", &exec_arn("Waits", "k1")]);
+    let events = h["events"].as_array().unwrap();
+    assert_history_is_whole(events);
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
