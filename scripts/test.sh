@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit and end-to-end tests, and the AWS-recorded
-# conformance score. One release build serves every step.
+# The whole test suite: formatting, lints, unit and end-to-end tests (the real aws CLI and
+# boto3 against `stepwise serve`), the official JSONata suite through our adapter, and the
+# AWS-recorded conformance score. One release build serves every step.
 #
 #   scripts/test.sh            # from the repository root
 #
-# The conformance corpus is read from $STEPWISE_SHARED (default: ../shared, the folder
-# beside this repository).
+# Python clients (awscli, boto3, pytest) are installed into .venv on first use. The
+# conformance corpus and the JSONata suite are read from $STEPWISE_SHARED (default:
+# ../shared, the folder beside this repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="${STEPWISE_SHARED:-../shared}"
+
+echo "== Python clients (.venv: awscli, boto3, pytest)"
+if [ ! -x .venv/bin/aws ] || ! .venv/bin/python -c "import boto3, pytest" 2>/dev/null; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check awscli boto3 pytest
+fi
+export PATH="$PWD/.venv/bin:$PATH"
+aws --version
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -17,17 +27,19 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --release -- -D warnings
 
 echo "== cargo test"
+cargo build --workspace --release
 cargo test --workspace --release
+
+echo "== boto3 tests"
+python -m pytest -q tests/python
 
 echo "== JSONata 2.0.6 suite through our adapter"
 ./target/release/jsonata-suite --min-passed 1623 "$shared/jsonata-suite" | tail -n 3
 
-if [ -d "$shared/conformance/aws-recorded" ]; then
-  echo "== conformance (AWS-recorded cases)"
-  # Known failures are listed in the README's status table; the floor only rises.
-  ./target/release/stepwise conformance --quiet --history --min-passed "$(cat .ci/conformance-floor)" \
-    "$shared/conformance/aws-recorded"
-else
+echo "== conformance (AWS-recorded cases)"
+if [ ! -d "$shared/conformance/aws-recorded" ]; then
   echo "conformance corpus not found at $shared/conformance/aws-recorded" >&2
   exit 1
 fi
+./target/release/stepwise conformance --quiet --history --min-passed "$(cat .ci/conformance-floor)" \
+  "$shared/conformance/aws-recorded"
