@@ -63,7 +63,12 @@ pub struct Runtime {
     cfg: RuntimeConfig,
     running: Mutex<HashMap<String, mpsc::UnboundedSender<Msg>>>,
     counter: AtomicU64,
+    /// Parsed definitions by text: executions of one state machine share one model.
+    definitions: Mutex<HashMap<String, Arc<StateMachine>>>,
 }
+
+/// How many parsed definitions the cache keeps before it starts over.
+const DEFINITION_CACHE: usize = 1024;
 
 impl Runtime {
     /// Opens the runtime over `store` and resumes every execution that was running.
@@ -73,6 +78,7 @@ impl Runtime {
             cfg,
             running: Mutex::new(HashMap::new()),
             counter: AtomicU64::new(now_ms() as u64),
+            definitions: Mutex::new(HashMap::new()),
         });
         let store = rt.store.clone();
         let open = blocking(move || store.open_executions()).await?;
@@ -83,6 +89,21 @@ impl Runtime {
             }
         }
         Ok(rt)
+    }
+
+    /// The parsed model of a definition, parsed once per distinct text.
+    fn definition(&self, text: &str) -> Result<Arc<StateMachine>, RuntimeError> {
+        if let Some(d) = self.definitions.lock().ok().and_then(|m| m.get(text).cloned()) {
+            return Ok(d);
+        }
+        let parsed = Arc::new(StateMachine::parse(text).map_err(|e| RuntimeError::InvalidDefinition(e.to_string()))?);
+        if let Ok(mut m) = self.definitions.lock() {
+            if m.len() >= DEFINITION_CACHE {
+                m.clear();
+            }
+            m.insert(text.to_string(), parsed.clone());
+        }
+        Ok(parsed)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -201,8 +222,7 @@ impl Runtime {
     ) -> Result<(ExecutionRecord, Execution, Vec<Command>, TaskAnswers), RuntimeError> {
         let t = &req.target;
         let case = self.test_case(t, req.test_case.as_deref())?;
-        let def =
-            Arc::new(StateMachine::parse(&t.definition).map_err(|e| RuntimeError::InvalidDefinition(e.to_string()))?);
+        let def = self.definition(&t.definition)?;
         let input: Value = serde_json::from_str(&req.input).unwrap_or(Value::Null);
         let now = now_ms();
         let name = req.name.clone().unwrap_or_else(|| self.uuid());
@@ -279,8 +299,7 @@ impl Runtime {
         let store = self.store.clone();
         let arn = rec.arn.clone();
         let journal = blocking(move || store.journal(&arn)).await?;
-        let def =
-            Arc::new(StateMachine::parse(&rec.definition).map_err(|e| RuntimeError::InvalidDefinition(e.to_string()))?);
+        let def = self.definition(&rec.definition)?;
         let target = Target {
             state_machine_arn: rec.state_machine_arn.clone(),
             kind: rec.kind,
