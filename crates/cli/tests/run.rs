@@ -210,7 +210,10 @@ fn tempdir() -> PathBuf {
 fn jsonata_lambda_invoke_returns_the_mocked_payload() {
     let (code, v) = run_mocked("HelloJsonata.json", "HappyPath");
     assert_eq!(code, 0, "{v}");
-    assert_eq!(v["output"], json!({"greeting": "Hello from Lambda", "order_id": "ORD-1"}));
+    assert_eq!(
+        v["output"],
+        json!({"greeting": "Hello from Lambda", "order_id": "ORD-1"})
+    );
     let (code, v) = run_mocked("HelloJsonata.json", "Throttled");
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["output"], json!({"greeting": "Hello after a retry"}));

@@ -55,7 +55,12 @@ fn parse_args() -> Opts {
             other => panic!("unknown argument {other}"),
         }
     }
-    Opts { mode, count, connections, server }
+    Opts {
+        mode,
+        count,
+        connections,
+        server,
+    }
 }
 
 /// A running `stepwise serve`.
@@ -229,7 +234,10 @@ async fn main() {
             assert_eq!(status, 200, "{r}");
             let arn = format!("{SM}Sync3");
             let (elapsed, lat) = load(&addr, o.connections, o.count, move |_| {
-                ("StartSyncExecution", json!({"stateMachineArn": arn, "input": "{\"k\":1}"}))
+                (
+                    "StartSyncExecution",
+                    json!({"stateMachineArn": arn, "input": "{\"k\":1}"}),
+                )
             })
             .await;
             println!(
@@ -243,12 +251,18 @@ async fn main() {
         }
         "standard" => {
             let (status, r) = admin
-                .call("CreateStateMachine", &json!({"name": "Chain10", "roleArn": ROLE, "definition": pass_chain(10)}))
+                .call(
+                    "CreateStateMachine",
+                    &json!({"name": "Chain10", "roleArn": ROLE, "definition": pass_chain(10)}),
+                )
                 .await;
             assert_eq!(status, 200, "{r}");
             let arn = format!("{SM}Chain10");
             let (elapsed, lat) = load(&addr, o.connections, o.count, move |i| {
-                ("StartExecution", json!({"stateMachineArn": arn, "name": format!("e{i}"), "input": "{}"}))
+                (
+                    "StartExecution",
+                    json!({"stateMachineArn": arn, "name": format!("e{i}"), "input": "{}"}),
+                )
             })
             .await;
             let per_s = o.count as f64 / elapsed.as_secs_f64();
@@ -266,13 +280,19 @@ async fn main() {
         "park" => {
             let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}});
             let (status, r) = admin
-                .call("CreateStateMachine", &json!({"name": "Parked", "roleArn": ROLE, "definition": def.to_string()}))
+                .call(
+                    "CreateStateMachine",
+                    &json!({"name": "Parked", "roleArn": ROLE, "definition": def.to_string()}),
+                )
                 .await;
             assert_eq!(status, 200, "{r}");
             let (before, _) = server.memory();
             let arn = format!("{SM}Parked");
             let (elapsed, _) = load(&addr, o.connections, o.count, move |i| {
-                ("StartExecution", json!({"stateMachineArn": arn, "name": format!("p{i}"), "input": "{}"}))
+                (
+                    "StartExecution",
+                    json!({"stateMachineArn": arn, "name": format!("p{i}"), "input": "{}"}),
+                )
             })
             .await;
             let (rss, peak) = server.memory();
