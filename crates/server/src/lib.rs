@@ -23,6 +23,7 @@ pub mod backend;
 pub mod error;
 pub mod protocol;
 pub mod rules;
+pub mod sigv4;
 pub mod types;
 pub mod validate;
 
@@ -34,6 +35,7 @@ use axum::routing::post;
 
 pub use backend::{RequestContext, StepFunctions};
 pub use error::ApiError;
+pub use sigv4::{CredentialsError, SigV4Authenticator};
 
 /// The account id used when nothing says otherwise (credentials do not carry one).
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
