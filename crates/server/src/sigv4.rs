@@ -7,6 +7,9 @@
 //!
 //! 1. no `Authorization` header, or one that does not start with `AWS4-` →
 //!    `MissingAuthenticationTokenException` ("Request is missing Authentication Token");
+//!    an `Authorization` header together with an `X-Amz-Algorithm` query parameter →
+//!    `InvalidSignatureException` ("Found both …"). Query-string (presigned) authentication
+//!    alone is not supported: no Step Functions client uses it, and it is answered as missing;
 //! 2. a parameter without `=`, a missing `Credential` / `SignedHeaders` / `Signature`, no
 //!    `X-Amz-Date` or `Date` header, a date not in ISO 8601 basic format →
 //!    `IncompleteSignatureException`;
@@ -62,6 +65,8 @@ pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 pub const MISSING_TOKEN_MESSAGE: &str = "Request is missing Authentication Token";
 pub const UNRECOGNIZED_CLIENT_MESSAGE: &str = "The security token included in the request is invalid.";
 pub const SIGNATURE_MISMATCH_MESSAGE: &str = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+pub const BOTH_AUTHORIZATIONS_MESSAGE: &str =
+    "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.";
 pub const HOST_NOT_SIGNED_MESSAGE: &str = "'Host' must be a 'SignedHeader' in the AWS Authorization.";
 
 type HmacSha256 = Hmac<Sha256>;
@@ -214,6 +219,9 @@ impl SigV4Authenticator {
             Some(value) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
             None => return Err(ApiError::MissingAuthenticationToken(MISSING_TOKEN_MESSAGE.into())),
         };
+        if query.is_some_and(|q| q.split('&').any(|p| p.split('=').next() == Some("X-Amz-Algorithm"))) {
+            return Err(ApiError::InvalidSignature(BOTH_AUTHORIZATIONS_MESSAGE.into()));
+        }
         let trimmed = authorization.trim();
         if !trimmed.starts_with("AWS4-") {
             return Err(ApiError::MissingAuthenticationToken(MISSING_TOKEN_MESSAGE.into()));
@@ -1109,6 +1117,38 @@ mod tests {
                     .into()
             )
         );
+    }
+
+    #[test]
+    fn the_date_header_stands_in_for_x_amz_date() {
+        let auth = authenticator();
+        let mut h = signed("20240101T120000Z", AKID, SECRET, b"{}");
+        // Re-sign with `date` instead of `x-amz-date`.
+        h.remove("x-amz-date");
+        h.insert("date", HeaderValue::from_static("Mon, 01 Jan 2024 12:00:00 GMT"));
+        let names = lower(&["content-type", "date", "host", "x-amz-target"]);
+        let canonical = canonical_request("POST", "/", None, &h, &names, &hex(&Sha256::digest(b"{}")));
+        let scope = "20240101/us-east-1/states/aws4_request";
+        let sig = signature(
+            &signing_key(SECRET, "20240101", "us-east-1", "states"),
+            &string_to_sign("20240101T120000Z", scope, &canonical),
+        );
+        let value = format!(
+            "AWS4-HMAC-SHA256 Credential={AKID}/{scope}, SignedHeaders={}, Signature={sig}",
+            names.join(";")
+        );
+        h.insert("authorization", HeaderValue::from_str(&value).unwrap());
+        assert!(check(&auth, &h, b"{}").is_ok());
+    }
+
+    #[test]
+    fn header_and_query_authorization_together() {
+        let auth = authenticator();
+        let h = signed("20240101T120000Z", AKID, SECRET, b"{}");
+        let e = auth
+            .verify(&Method::POST, "/", Some("X-Amz-Algorithm=AWS4-HMAC-SHA256"), &h, b"{}")
+            .unwrap_err();
+        assert_eq!(e, ApiError::InvalidSignature(BOTH_AUTHORIZATIONS_MESSAGE.into()));
     }
 
     #[test]
