@@ -10,6 +10,8 @@
 //!   names → `InvalidName`; execution input → `InvalidExecutionInput`; …).
 //! - [`backend`]: the [`StepFunctions`] trait the runtime implements, one method per action.
 //! - [`error`]: [`ApiError`], every exception the actions return, and its wire form.
+//! - [`sigv4`]: [`SigV4Authenticator`], AWS Signature Version 4 for the [`Authenticator`] hook,
+//!   with the key pairs of a shared credentials file.
 //!
 //! ```ignore
 //! let backend = Arc::new(MyRuntime::new(...));
