@@ -10,6 +10,8 @@
 //!   names → `InvalidName`; execution input → `InvalidExecutionInput`; …).
 //! - [`backend`]: the [`StepFunctions`] trait the runtime implements, one method per action.
 //! - [`error`]: [`ApiError`], every exception the actions return, and its wire form.
+//! - [`sigv4`]: [`SigV4Authenticator`], AWS Signature Version 4 for the [`Authenticator`] hook,
+//!   with the key pairs of a shared credentials file.
 //!
 //! ```ignore
 //! let backend = Arc::new(MyRuntime::new(...));
@@ -23,6 +25,7 @@ pub mod backend;
 pub mod error;
 pub mod protocol;
 pub mod rules;
+pub mod sigv4;
 pub mod types;
 pub mod validate;
 
@@ -34,6 +37,7 @@ use axum::routing::post;
 
 pub use backend::{RequestContext, StepFunctions};
 pub use error::ApiError;
+pub use sigv4::{CredentialsError, SigV4Authenticator};
 
 /// The account id used when nothing says otherwise (credentials do not carry one).
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
