@@ -30,6 +30,14 @@ pub struct ServeArgs {
     /// executions started with `stateMachineArn#TestCaseName`.
     #[arg(long, env = "SFN_MOCK_CONFIG")]
     mock_config: Option<PathBuf>,
+    /// Require AWS Signature Version 4 on every request, for the keys in the credentials
+    /// file (by default any credentials are accepted, as local tools do).
+    #[arg(long, env = "STEPWISE_AUTH")]
+    auth: bool,
+    /// The AWS shared-credentials file whose keys `--auth` accepts
+    /// (default: ~/.aws/credentials).
+    #[arg(long, env = "STEPWISE_CREDENTIALS_FILE")]
+    credentials_file: Option<PathBuf>,
 }
 
 pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -57,9 +65,21 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let runtime = Runtime::new(Arc::new(store), cfg).await?;
     let resumed = runtime.running_count();
     let service = Arc::new(Service::new(runtime));
+    let authenticator: Option<Arc<dyn server::Authenticator>> = if a.auth {
+        let file = match &a.credentials_file {
+            Some(f) => f.clone(),
+            None => PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".aws/credentials"),
+        };
+        let auth = server::SigV4Authenticator::from_credentials_file(&file)
+            .with_context(|| format!("cannot load the credentials for --auth from {}", file.display()))?;
+        Some(Arc::new(auth))
+    } else {
+        None
+    };
     let config = ServerConfig {
         region: a.region.clone(),
         account_id: a.account_id.clone(),
+        authenticator,
         ..ServerConfig::default()
     };
     let router = server::router(service, config);
@@ -71,8 +91,13 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         "Stepwise listening on http://{addr} (AWS Step Functions API, JSON 1.0)"
     ));
     crate::print_line(&format!(
-        "  store: {} ({resumed} running execution(s) resumed); console: not built yet",
-        db.display()
+        "  store: {} ({resumed} running execution(s) resumed); authentication: {}; console: not built yet",
+        db.display(),
+        if a.auth {
+            "AWS SigV4 required"
+        } else {
+            "any credentials accepted"
+        }
     ));
     crate::print_line(&format!(
         "  try: aws stepfunctions list-state-machines --endpoint-url http://{addr} --region {}",

@@ -32,12 +32,17 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path, mock_config: Option<&Path>) -> Server {
+        Self::start_with(data_dir, mock_config, &[])
+    }
+
+    fn start_with(data_dir: &Path, mock_config: Option<&Path>, extra: &[&str]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
         cmd.args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir);
         if let Some(m) = mock_config {
             cmd.arg("--mock-config").arg(m);
         }
+        cmd.args(extra);
         let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -63,12 +68,19 @@ impl Server {
 
     /// Runs `aws stepfunctions ARGS` and returns (exit code, parsed stdout or stderr text).
     fn aws(&self, args: &[&str]) -> (i32, Value) {
+        self.aws_as(("test", "test"), args)
+    }
+
+    /// Like [`Server::aws`], signing with the given access key id and secret.
+    fn aws_as(&self, (key, secret): (&str, &str), args: &[&str]) -> (i32, Value) {
         let out = Command::new("aws")
             .arg("stepfunctions")
             .args(args)
             .args(["--endpoint-url", &self.endpoint, "--region", REGION, "--output", "json"])
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
             // StartSyncExecution's model asks for a `sync-` host prefix, which cannot resolve
             // for an IP endpoint; this is how local endpoints are used.
             .env("AWS_DISABLE_HOST_PREFIX_INJECTION", "true")
@@ -454,4 +466,28 @@ fn a_waiting_execution_survives_sigkill_and_restart() {
             "ExecutionSucceeded"
         ]
     );
+}
+
+#[test]
+fn auth_requires_a_valid_signature_from_a_known_key() {
+    let dir = temp_dir("auth");
+    let creds = dir.join("credentials");
+    std::fs::write(
+        &creds,
+        "[default]\naws_access_key_id = AKIDSTEPWISE\naws_secret_access_key = s3cr3t\n",
+    )
+    .unwrap();
+    let server = Server::start_with(
+        &dir.join("data"),
+        None,
+        &["--auth", "--credentials-file", creds.to_str().unwrap()],
+    );
+    let (code, v) = server.aws_as(("AKIDSTEPWISE", "s3cr3t"), &["list-state-machines"]);
+    assert_eq!(code, 0, "{v}");
+    let (code, err) = server.aws_as(("AKIDSTEPWISE", "wrong"), &["list-state-machines"]);
+    assert_ne!(code, 0);
+    assert!(err.as_str().unwrap().contains("InvalidSignatureException"), "{err}");
+    let (code, err) = server.aws_as(("AKIDUNKNOWN", "s3cr3t"), &["list-state-machines"]);
+    assert_ne!(code, 0);
+    assert!(err.as_str().unwrap().contains("UnrecognizedClientException"), "{err}");
 }
