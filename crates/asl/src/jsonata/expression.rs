@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::analyze::{Analysis, analyze};
 use super::convert::{Projection, from_jvalue, project, type_name};
+use super::fast::{self, Fast};
 use super::functions::{self, RANDOM_FUNCTIONS};
 use super::{Dialect, JsonataError, Options};
 use crate::env::Scope;
@@ -28,6 +29,8 @@ pub struct Expression {
     text: Box<str>,
     ast: AstNode,
     analysis: Analysis,
+    /// The expression's form for the fast path, when it is in the fast subset.
+    fast: Option<Fast>,
     options: Options,
 }
 
@@ -80,10 +83,13 @@ impl Expression {
         {
             return Err(e.clone());
         }
+        let draws_randomness = RANDOM_FUNCTIONS.iter().any(|f| analysis.uses(f));
+        let fast = fast::compile(&ast, &options, draws_randomness);
         Ok(Expression {
             text: text.into(),
             ast,
             analysis,
+            fast,
             options,
         })
     }
@@ -95,6 +101,28 @@ impl Expression {
 
     /// Evaluates the expression. `Ok(None)` is *undefined*.
     pub fn eval(&self, bindings: &Bindings<'_>) -> Result<Option<Value>, JsonataError> {
+        if let Some(f) = &self.fast
+            && let Some(v) = bindings.eval_fast(f)
+        {
+            return Ok(v);
+        }
+        self.eval_core(bindings)
+    }
+
+    /// True when the expression is in the subset the fast path evaluates (see [`fast`]).
+    #[cfg(test)]
+    pub(crate) fn has_fast_path(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// The fast path's answer alone: `None` when there is no fast form or it declines.
+    #[cfg(test)]
+    pub(crate) fn eval_fast_only(&self, bindings: &Bindings<'_>) -> Option<Option<Value>> {
+        bindings.eval_fast(self.fast.as_ref()?)
+    }
+
+    /// Evaluates the expression with jsonata-core, never taking the fast path.
+    pub(crate) fn eval_core(&self, bindings: &Bindings<'_>) -> Result<Option<Value>, JsonataError> {
         let mut context = Context::new();
         for (name, projection) in &self.analysis.vars {
             if let Some(v) = bindings.variable_value(name, projection, self.options.dialect) {
@@ -265,6 +293,18 @@ impl<'a> Bindings<'a> {
         }
         self.cache.borrow_mut().insert(key, j.clone());
         j
+    }
+
+    /// Evaluates `f` on the bound values directly; `None` when the fast path declines.
+    fn eval_fast(&self, f: &Fast) -> Option<Option<Value>> {
+        let scope = self.scope.borrow();
+        let env = fast::Env {
+            input: self.input,
+            result: self.result,
+            error_output: self.error_output,
+            scope: &**scope,
+        };
+        f.eval(&env)
     }
 
     fn root_value(&self) -> JValue {
