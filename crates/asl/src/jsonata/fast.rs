@@ -10,12 +10,14 @@
 //! everywhere else it declines (`None`) and the expression is evaluated by jsonata-core,
 //! which therefore decides every error and every unusual case:
 //!
-//! - a field chain that meets an array (JSONata maps and flattens over arrays), ends on
-//!   an array, or reads an unbound variable (which may be a function) declines;
+//! - a field chain that steps into an array (JSONata maps and flattens over arrays) or
+//!   reads an unbound variable (which may be a function) declines; one that ends on an
+//!   array gives the array as it is;
 //! - arithmetic on anything but two numbers (or with undefined), or with a result that
 //!   is not finite, declines — type errors (`T2001`, `T2002`) come from jsonata-core;
 //! - comparisons answer for numbers and strings, undefined giving undefined; equality
-//!   answers for scalars, undefined giving `false`; other operands decline;
+//!   answers for scalars, undefined giving `false`; other operands (objects, arrays)
+//!   decline;
 //! - `and`/`or`/`? :` take the truth of scalars and objects, short-circuiting as
 //!   jsonata-core does; arrays decline;
 //! - `&` answers for strings and undefined only.
@@ -320,9 +322,8 @@ impl Fast {
                         _ => return Some(V::Undefined),
                     };
                 }
-                if v.is_array() {
-                    return None;
-                }
+                // An array reached without mapping over one is the value as it is; as
+                // an operand it makes every operator decline.
                 V::Ref(v)
             }
             Fast::Neg(e) => match e.value(env)?.view() {

@@ -343,6 +343,13 @@ fn examples_both_ways() {
         "$sum + 1",
         "$states.input.s & 1",
         "$states.input.s & $states.input.missing",
+        "$states.input.o.l",
+        "$states.input.o.l.x",
+        "$states.input.o.l + 1",
+        "$states.input.o.l = $states.input.o.l",
+        "$states.input.o.l = $states.input.missing",
+        "$states.input.o.l ? 1 : 2",
+        "$states.input.f > 0 ? $states.input.o.l : $states.input.s",
     ] {
         let e = Expression::compile(text).unwrap();
         let (fast, core) = both_ways(&e, &c);
