@@ -1,7 +1,6 @@
 //! Compiled expressions and the values they are evaluated with.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
@@ -14,6 +13,7 @@ use serde_json::Value;
 
 use super::analyze::{Analysis, analyze};
 use super::convert::{Projection, from_jvalue, project, type_name};
+use super::fast::{self, Fast};
 use super::functions::{self, RANDOM_FUNCTIONS};
 use super::{Dialect, JsonataError, Options};
 use crate::env::Scope;
@@ -28,6 +28,12 @@ pub struct Expression {
     text: Box<str>,
     ast: AstNode,
     analysis: Analysis,
+    /// The expression's form for the fast path, when it is in the fast subset.
+    fast: Option<Fast>,
+    /// It names `$random`, `$uuid` or `$shuffle`: each evaluation draws a seed.
+    draws_randomness: bool,
+    /// The Step Functions functions it names (see [`functions::register`]).
+    host_functions: functions::Names,
     options: Options,
 }
 
@@ -80,10 +86,16 @@ impl Expression {
         {
             return Err(e.clone());
         }
+        let draws_randomness = RANDOM_FUNCTIONS.iter().any(|f| analysis.uses(f));
+        let fast = fast::compile(&ast, &options, draws_randomness);
+        let host_functions = functions::Names::used_by(|name| analysis.uses(name));
         Ok(Expression {
             text: text.into(),
             ast,
             analysis,
+            fast,
+            draws_randomness,
+            host_functions,
             options,
         })
     }
@@ -95,6 +107,28 @@ impl Expression {
 
     /// Evaluates the expression. `Ok(None)` is *undefined*.
     pub fn eval(&self, bindings: &Bindings<'_>) -> Result<Option<Value>, JsonataError> {
+        if let Some(f) = &self.fast
+            && let Some(v) = bindings.eval_fast(f)
+        {
+            return Ok(v);
+        }
+        self.eval_core(bindings)
+    }
+
+    /// True when the expression is in the subset the fast path evaluates (see [`fast`]).
+    #[cfg(test)]
+    pub(crate) fn has_fast_path(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// The fast path's answer alone: `None` when there is no fast form or it declines.
+    #[cfg(test)]
+    pub(crate) fn eval_fast_only(&self, bindings: &Bindings<'_>) -> Option<Option<Value>> {
+        bindings.eval_fast(self.fast.as_ref()?)
+    }
+
+    /// Evaluates the expression with jsonata-core, never taking the fast path.
+    pub(crate) fn eval_core(&self, bindings: &Bindings<'_>) -> Result<Option<Value>, JsonataError> {
         let mut context = Context::new();
         for (name, projection) in &self.analysis.vars {
             if let Some(v) = bindings.variable_value(name, projection, self.options.dialect) {
@@ -102,9 +136,8 @@ impl Expression {
             }
         }
         let root = bindings.root_value();
-        let seed = (self.options.dialect == Dialect::StepFunctions
-            && RANDOM_FUNCTIONS.iter().any(|f| self.analysis.uses(f)))
-        .then(|| bindings.scope.borrow_mut().random_u64());
+        let seed = (self.options.dialect == Dialect::StepFunctions && self.draws_randomness)
+            .then(|| bindings.scope.borrow_mut().random_u64());
 
         let limits = self.options.limits;
         let options = EvaluatorOptions {
@@ -114,7 +147,8 @@ impl Expression {
         };
         let mut ev = Evaluator::with_options(context, options);
         if self.options.dialect == Dialect::StepFunctions {
-            functions::register(&mut ev, seed).map_err(|e| JsonataError::from_message(e.message()))?;
+            functions::register(&mut ev, seed, self.host_functions)
+                .map_err(|e| JsonataError::from_message(e.message()))?;
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| ev.evaluate(&self.ast, &root)));
         match outcome {
@@ -185,14 +219,41 @@ fn evaluation_error(msg: &str) -> JsonataError {
 }
 
 /// Where a bound value comes from, for the conversion cache.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Source {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source<'n> {
     Root,
     Input,
     Result,
     ErrorOutput,
     Context,
-    Variable(String),
+    Variable(&'n str),
+}
+
+/// A [`Source`] kept in the cache.
+#[derive(Debug)]
+enum OwnedSource {
+    Fixed(Source<'static>),
+    Variable(Box<str>),
+}
+
+impl OwnedSource {
+    fn new(s: Source<'_>) -> Self {
+        match s {
+            Source::Root => OwnedSource::Fixed(Source::Root),
+            Source::Input => OwnedSource::Fixed(Source::Input),
+            Source::Result => OwnedSource::Fixed(Source::Result),
+            Source::ErrorOutput => OwnedSource::Fixed(Source::ErrorOutput),
+            Source::Context => OwnedSource::Fixed(Source::Context),
+            Source::Variable(name) => OwnedSource::Variable(name.into()),
+        }
+    }
+
+    fn is(&self, s: Source<'_>) -> bool {
+        match self {
+            OwnedSource::Fixed(f) => *f == s,
+            OwnedSource::Variable(name) => s == Source::Variable(name),
+        }
+    }
 }
 
 /// What an expression is evaluated with: `$states` (`input`, `result`, `errorOutput`,
@@ -209,7 +270,8 @@ pub struct Bindings<'a> {
     error_output: Option<&'a Value>,
     root: Option<&'a Value>,
     scope: RefCell<&'a mut dyn Scope>,
-    cache: RefCell<HashMap<(Source, Projection), JValue>>,
+    /// Converted values by source and selection: a handful per state, so a list.
+    cache: RefCell<Vec<(OwnedSource, Projection, JValue)>>,
     converted: Cell<usize>,
 }
 
@@ -223,7 +285,7 @@ impl<'a> Bindings<'a> {
             error_output: None,
             root: None,
             scope: RefCell::new(scope),
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(Vec::new()),
             converted: Cell::new(0),
         }
     }
@@ -254,17 +316,30 @@ impl<'a> Bindings<'a> {
     }
 
     /// `v` (from `source`) as far as `p` selects it, converted once per `Bindings`.
-    fn converted(&self, source: Source, v: &Value, p: &Projection) -> JValue {
-        let key = (source, p.clone());
-        if let Some(j) = self.cache.borrow().get(&key) {
+    fn converted(&self, source: Source<'_>, v: &Value, p: &Projection) -> JValue {
+        if let Some((_, _, j)) = self.cache.borrow().iter().find(|(s, q, _)| s.is(source) && q == p) {
             return j.clone();
         }
         let j = project(v, p);
         if matches!(p, Projection::Full) {
             self.converted.set(self.converted.get() + 1);
         }
-        self.cache.borrow_mut().insert(key, j.clone());
+        self.cache
+            .borrow_mut()
+            .push((OwnedSource::new(source), p.clone(), j.clone()));
         j
+    }
+
+    /// Evaluates `f` on the bound values directly; `None` when the fast path declines.
+    fn eval_fast(&self, f: &Fast) -> Option<Option<Value>> {
+        let scope = self.scope.borrow();
+        let env = fast::Env {
+            input: self.input,
+            result: self.result,
+            error_output: self.error_output,
+            scope: &**scope,
+        };
+        f.eval(&env)
     }
 
     fn root_value(&self) -> JValue {
@@ -307,6 +382,6 @@ impl<'a> Bindings<'a> {
         }
         let scope = self.scope.borrow();
         let v = scope.variable(name)?;
-        Some(self.converted(Source::Variable(name.to_string()), v, p))
+        Some(self.converted(Source::Variable(name), v, p))
     }
 }

@@ -253,14 +253,53 @@ pub(crate) fn shuffle(rng: &Cell<u64>, args: &[JValue]) -> Result<JValue, Evalua
     Ok(JValue::array(items))
 }
 
-/// Registers the Step Functions functions on `ev`. `seed` starts the stream of unseeded
-/// randomness (only drawn when the expression uses `$random`, `$uuid` or `$shuffle`).
-pub(crate) fn register(ev: &mut Evaluator, seed: Option<u64>) -> Result<(), EvaluatorError> {
-    ev.register_fn("partition", partition)?;
-    ev.register_fn("range", range)?;
-    ev.register_fn("hash", hash)?;
-    ev.register_fn("parse", parse)?;
-    ev.register_fn_override("eval", eval_refused)?;
+/// Which of the functions [`register`] can register an expression names, found once at
+/// compile time. A function can only be called through its name, so the others cannot
+/// be reached and need not be registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Names(u8);
+
+/// The functions without randomness, in the order of the bits of [`Names`].
+const PLAIN: [&str; 5] = ["partition", "range", "hash", "parse", "eval"];
+
+impl Names {
+    pub(crate) fn used_by(uses: impl Fn(&str) -> bool) -> Names {
+        Names(
+            PLAIN
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| uses(name))
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+        )
+    }
+
+    fn has(self, name: &str) -> bool {
+        PLAIN
+            .iter()
+            .position(|n| *n == name)
+            .is_some_and(|i| self.0 & 1 << i != 0)
+    }
+}
+
+/// Registers on `ev` the Step Functions functions among `names`. `seed` starts the stream
+/// of unseeded randomness and is given when the expression uses `$random`, `$uuid` or
+/// `$shuffle`, which are then registered.
+pub(crate) fn register(ev: &mut Evaluator, seed: Option<u64>, names: Names) -> Result<(), EvaluatorError> {
+    if names.has("partition") {
+        ev.register_fn("partition", partition)?;
+    }
+    if names.has("range") {
+        ev.register_fn("range", range)?;
+    }
+    if names.has("hash") {
+        ev.register_fn("hash", hash)?;
+    }
+    if names.has("parse") {
+        ev.register_fn("parse", parse)?;
+    }
+    if names.has("eval") {
+        ev.register_fn_override("eval", eval_refused)?;
+    }
     if let Some(seed) = seed {
         let rng = Rc::new(Cell::new(seed));
         let r = Rc::clone(&rng);

@@ -32,6 +32,7 @@
 mod analyze;
 mod convert;
 mod expression;
+mod fast;
 mod functions;
 mod template;
 
@@ -151,5 +152,7 @@ pub fn expression_text(s: &str) -> Option<&str> {
     }
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod tests;

@@ -64,15 +64,23 @@ impl Template {
     /// Evaluates the template. `field` names it in error causes (`Output`, `Assign`, …);
     /// members below are named `field/key` (`Output/result`), array items `field/index`.
     pub fn eval(&self, bindings: &Bindings<'_>, field: &str) -> Result<Value, StatesError> {
+        self.eval_at(bindings, &Field::Top(field))
+    }
+
+    fn eval_at(&self, bindings: &Bindings<'_>, field: &Field<'_>) -> Result<Value, StatesError> {
         match self {
             Template::Const(v) => Ok(v.clone()),
-            Template::Expr(e) => e.eval_field(bindings, field),
+            Template::Expr(e) => match e.eval(bindings) {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => Err(e.undefined_error(&field.to_string())),
+                Err(error) => Err(e.evaluation_error(&field.to_string(), &error)),
+            },
             Template::Object(members) => {
                 let mut out = Map::with_capacity(members.len());
                 for (key, t) in members {
                     let v = match t {
                         Template::Const(v) => v.clone(),
-                        t => t.eval(bindings, &format!("{field}/{key}"))?,
+                        t => t.eval_at(bindings, &Field::Key(field, key))?,
                     };
                     out.insert(key.clone(), v);
                 }
@@ -83,10 +91,27 @@ impl Template {
                 .enumerate()
                 .map(|(i, t)| match t {
                     Template::Const(v) => Ok(v.clone()),
-                    t => t.eval(bindings, &format!("{field}/{i}")),
+                    t => t.eval_at(bindings, &Field::Index(field, i)),
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
+        }
+    }
+}
+
+/// Where a part of a template is, for error causes; only formatted when there is an error.
+enum Field<'a> {
+    Top(&'a str),
+    Key(&'a Field<'a>, &'a str),
+    Index(&'a Field<'a>, usize),
+}
+
+impl fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Field::Top(name) => f.write_str(name),
+            Field::Key(parent, key) => write!(f, "{parent}/{key}"),
+            Field::Index(parent, i) => write!(f, "{parent}/{i}"),
         }
     }
 }
