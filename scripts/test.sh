@@ -26,8 +26,7 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --release -- -D warnings
 
-echo "== cargo test"
-cargo build --workspace --release
+echo "== cargo test (builds every binary once, in release)"
 cargo test --workspace --release
 
 echo "== boto3 tests"
