@@ -158,7 +158,14 @@ impl Runtime {
             WorkflowType::Standard => {
                 let mut rec = rec;
                 let mut exec = exec;
-                let events: Vec<_> = exec.take_history().iter().map(to_stored).collect();
+                let mut events: Vec<_> = exec.take_history().iter().map(to_stored).collect();
+                // AWS shows the input exactly as the client sent it.
+                if let Some((_, details)) = events.first_mut().and_then(|e| e.details.as_mut())
+                    && let Some(m) = details.as_object_mut()
+                    && m.contains_key("input")
+                {
+                    m.insert("input".into(), Value::String(rec.input.clone()));
+                }
                 if let Some(o) = exec.outcome() {
                     apply_end(&mut rec, o);
                 }
