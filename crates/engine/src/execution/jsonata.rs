@@ -12,7 +12,7 @@ use asl::error::{StatesError, names};
 use asl::jsonata::Bindings;
 use serde_json::{Map, Value};
 
-use super::{Execution, Flow, Num, StateScope, ThreadId, json_type_name};
+use super::{Execution, Flow, Num, ThreadId, json_type_name};
 
 /// Where `$states` values come from for one evaluation.
 #[derive(Clone, Copy, Default)]
@@ -34,16 +34,8 @@ impl Execution {
         if let JTemplate::Const(v) = tpl {
             return Ok(v.clone());
         }
-        let Execution {
-            def,
-            cfg,
-            input: exec_input,
-            threads,
-            rng,
-            ..
-        } = self;
-        let t = threads[tid].as_ref().expect("live thread");
-        let mut scope = StateScope::new(def, cfg, exec_input, t, rng, extra.map_item);
+        let mut scope = self.scope(tid, extra.map_item);
+        let t = scope.thread;
         let mut b = Bindings::new(&t.input, &mut scope);
         if let Some(r) = extra.result {
             b = b.with_result(r);

@@ -1634,22 +1634,15 @@ impl Execution {
     /// Selects `path` from `input` (the thread's raw input when `None`), or from `$$` or a
     /// variable when the path starts there.
     fn select(&mut self, tid: ThreadId, path: &Path, input: Option<&Value>) -> Result<Value, asl::PathError> {
-        let Execution {
-            def,
-            cfg,
-            input: exec_input,
-            threads,
-            rng,
-            ..
-        } = self;
-        let t = threads[tid].as_ref().expect("live thread");
-        let mut scope = StateScope::new(def, cfg, exec_input, t, rng, None);
+        let mut scope = self.scope(tid, None);
+        let t = scope.thread;
         let input = input.unwrap_or(&t.input);
         let env = Env::new(input, &mut scope);
         env.select(path).map(|v| v.into_owned())
     }
 
-    fn with_env<R>(&mut self, tid: ThreadId, input: &Value, f: impl FnOnce(&mut Env<'_>) -> R) -> R {
+    /// What expressions of the thread's current state see: `$$`, variables, randomness.
+    fn scope<'s>(&'s mut self, tid: ThreadId, map_item: Option<(usize, &'s Value)>) -> StateScope<'s> {
         let Execution {
             def,
             cfg,
@@ -1659,7 +1652,11 @@ impl Execution {
             ..
         } = self;
         let t = threads[tid].as_ref().expect("live thread");
-        let mut scope = StateScope::new(def, cfg, exec_input, t, rng, None);
+        StateScope::new(def, cfg, exec_input, t, rng, map_item)
+    }
+
+    fn with_env<R>(&mut self, tid: ThreadId, input: &Value, f: impl FnOnce(&mut Env<'_>) -> R) -> R {
+        let mut scope = self.scope(tid, None);
         let mut env = Env::new(input, &mut scope);
         f(&mut env)
     }
@@ -1681,16 +1678,7 @@ impl Execution {
         index: usize,
         item: &Value,
     ) -> Result<Value, StatesError> {
-        let Execution {
-            def,
-            cfg,
-            input: exec_input,
-            threads,
-            rng,
-            ..
-        } = self;
-        let t = threads[tid].as_ref().expect("live thread");
-        let mut scope = StateScope::new(def, cfg, exec_input, t, rng, Some((index, item)));
+        let mut scope = self.scope(tid, Some((index, item)));
         let mut env = Env::new(input, &mut scope);
         tpl.eval(&mut env)
     }
