@@ -1,0 +1,158 @@
+//! Unit tests of the interpreter: each runs a small definition to its end.
+use super::*;
+use crate::local::{MockTasks, NoTasks, TaskHandler, VirtualClock};
+use crate::mock::MockConfig;
+
+fn run_with(def: Value, input: Value, tasks: &mut dyn TaskHandler) -> (Outcome, Vec<String>) {
+    let def = Arc::new(StateMachine::from_value(&def).expect("valid definition"));
+    let mut cfg = ExecutionConfig::new("M", "e", "us-east-1", "123456789012");
+    cfg.record_history = true;
+    let mut exec = Execution::new(def, cfg, input);
+    let outcome = crate::local::run(&mut exec, tasks, &mut VirtualClock(1_000)).expect("ends");
+    let types = exec.history().iter().map(|e| e.type_name()).collect();
+    (outcome, types)
+}
+
+fn run(def: Value, input: Value) -> Outcome {
+    run_with(def, input, &mut NoTasks).0
+}
+
+#[test]
+fn within_size_agrees_with_serialization() {
+    let values = [
+        json!(null),
+        json!({"a": "x\"y\\z\n", "b": [1, -22, 3.5, true, false, null], "c": {}}),
+        json!([[], {}, "ünïcode", 12345678901234i64]),
+    ];
+    for v in values {
+        let len = serde_json::to_string(&v).unwrap().len();
+        assert!(within_size(&v, len), "{v}");
+        assert!(!within_size(&v, len - 1) || len < 3, "{v}");
+    }
+}
+
+#[test]
+fn oversized_output_is_data_limit_exceeded_and_not_caught_by_states_all() {
+    let big = "x".repeat(MAX_PAYLOAD_BYTES);
+    let def = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Result": big, "End": true}
+    }});
+    match run(def, json!({})) {
+        Outcome::Failed { error, .. } => assert_eq!(error.as_deref(), Some("States.DataLimitExceeded")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn map_failure_fails_the_state_and_aborts_siblings() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Boom"}], "Default": "Ok"},
+            "Boom": {"Type": "Fail", "Error": "Two", "Cause": "item two"},
+            "Ok": {"Type": "Pass", "End": true}}}}}});
+    assert_eq!(
+        run(def, json!([1, 2, 3])),
+        Outcome::Failed {
+            error: Some("Two".into()),
+            cause: Some("item two".into())
+        }
+    );
+}
+
+#[test]
+fn tolerated_failures_keep_the_error_output() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ToleratedFailureCount": 1,
+        "ItemProcessor": {"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Boom"}], "Default": "Ok"},
+            "Boom": {"Type": "Fail", "Error": "Two", "Cause": "item two"},
+            "Ok": {"Type": "Pass", "End": true}}}}}});
+    assert_eq!(
+        run(def.clone(), json!([1, 2, 3])),
+        Outcome::Succeeded {
+            output: json!([1, {"Error": "Two", "Cause": "item two"}, 3])
+        }
+    );
+    match run(def, json!([2, 2])) {
+        Outcome::Failed { error, .. } => {
+            assert_eq!(error.as_deref(), Some("States.ExceedToleratedFailureThreshold"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn parallel_collects_branch_outputs_in_order() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 5, "Next": "A2"}, "A2": {"Type": "Pass", "Result": "a", "End": true}}},
+        {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": true}}}
+    ]}}});
+    assert_eq!(
+        run(def, json!({})),
+        Outcome::Succeeded {
+            output: json!(["a", "b"])
+        }
+    );
+}
+
+#[test]
+fn retry_backs_off_then_catch_routes_the_error() {
+    let mocks = MockConfig::from_value(&json!({
+        "StateMachines": {"M": {"TestCases": {"T": {"Call": "Fails"}}}},
+        "MockedResponses": {"Fails": {"0-9": {"Throw": {"Error": "Boom", "Cause": "always"}}}}
+    }))
+    .unwrap();
+    let mut tasks = MockTasks::new(mocks.test_case("M", "T").unwrap());
+    let def = json!({"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+            "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 2, "IntervalSeconds": 1}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Handled"}]},
+        "Handled": {"Type": "Pass", "End": true}}});
+    let (outcome, types) = run_with(def, json!({"k": 1}), &mut tasks);
+    assert_eq!(
+        outcome,
+        Outcome::Succeeded {
+            output: json!({"k": 1, "err": {"Error": "Boom", "Cause": "always"}})
+        }
+    );
+    assert_eq!(types.iter().filter(|t| *t == "TaskScheduled").count(), 3, "{types:?}");
+}
+
+#[test]
+fn execution_timeout_ends_as_timed_out() {
+    let def =
+        json!({"TimeoutSeconds": 2, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}});
+    assert_eq!(
+        run(def, json!({})),
+        Outcome::TimedOut {
+            error: None,
+            cause: None
+        }
+    );
+}
+
+#[test]
+fn standard_history_limit_fails_the_execution() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "BooleanEquals": true, "Next": "End"}], "Default": "A"},
+        "End": {"Type": "Succeed"}}});
+    let def = Arc::new(StateMachine::from_value(&def).unwrap());
+    let mut cfg = ExecutionConfig::new("M", "e", "us-east-1", "123456789012");
+    cfg.max_history_events = Some(25_000);
+    let mut exec = Execution::new(def, cfg, json!({"stop": false}));
+    let outcome = crate::local::run(&mut exec, &mut NoTasks, &mut VirtualClock(0)).unwrap();
+    assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome:?}");
+    // The failure event is the 25,000th.
+    assert_eq!(exec.event_count(), 25_000);
+}
+
+#[test]
+fn context_object_is_built_on_demand() {
+    let def = json!({"StartAt": "S", "States": {"S": {"Type": "Pass", "Parameters": {
+        "name.$": "$$.State.Name", "machine.$": "$$.StateMachine.Name", "exec.$": "$$.Execution.Input"}, "End": true}}});
+    assert_eq!(
+        run(def, json!({"a": 1})),
+        Outcome::Succeeded {
+            output: json!({"name": "S", "machine": "M", "exec": {"a": 1}})
+        }
+    );
+}
