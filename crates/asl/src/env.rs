@@ -18,6 +18,9 @@ pub trait Scope {
     fn variable(&self, name: &str) -> Option<&Value>;
     /// A uniformly distributed random `u64` (for `States.MathRandom`, `States.UUID`).
     fn random_u64(&mut self) -> u64;
+    /// The current time in milliseconds since the Unix epoch, as the engine was told it
+    /// (JSONata's `$now()` and `$millis()`): the same on every replay of an execution.
+    fn now_ms(&self) -> i64;
 }
 
 /// An input value together with the scope it is evaluated in.
@@ -50,6 +53,8 @@ pub struct StaticScope {
     pub context: Value,
     pub variables: serde_json::Map<String, Value>,
     pub seed: u64,
+    /// What `now_ms` answers.
+    pub now_ms: i64,
 }
 
 impl Scope for StaticScope {
@@ -58,6 +63,9 @@ impl Scope for StaticScope {
     }
     fn variable(&self, name: &str) -> Option<&Value> {
         self.variables.get(name)
+    }
+    fn now_ms(&self) -> i64 {
+        self.now_ms
     }
     fn random_u64(&mut self) -> u64 {
         // splitmix64: good enough for tests, deterministic for a given seed.

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::analyze::{Analysis, analyze};
 use super::convert::{Projection, from_jvalue, project, type_name};
 use super::fast::{self, Fast};
-use super::functions::{self, RANDOM_FUNCTIONS};
+use super::functions::{self, CLOCK_FUNCTIONS, RANDOM_FUNCTIONS};
 use super::{Dialect, JsonataError, Options};
 use crate::env::Scope;
 use crate::error::{StatesError, names};
@@ -32,6 +32,8 @@ pub struct Expression {
     fast: Option<Fast>,
     /// It names `$random`, `$uuid` or `$shuffle`: each evaluation draws a seed.
     draws_randomness: bool,
+    /// It names `$now` or `$millis`: they read the engine's clock.
+    reads_clock: bool,
     /// The Step Functions functions it names (see [`functions::register`]).
     host_functions: functions::Names,
     options: Options,
@@ -87,6 +89,7 @@ impl Expression {
             return Err(e.clone());
         }
         let draws_randomness = RANDOM_FUNCTIONS.iter().any(|f| analysis.uses(f));
+        let reads_clock = CLOCK_FUNCTIONS.iter().any(|f| analysis.uses(f));
         let fast = fast::compile(&ast, &options, draws_randomness);
         let host_functions = functions::Names::used_by(|name| analysis.uses(name));
         Ok(Expression {
@@ -95,6 +98,7 @@ impl Expression {
             analysis,
             fast,
             draws_randomness,
+            reads_clock,
             host_functions,
             options,
         })
@@ -138,6 +142,8 @@ impl Expression {
         let root = bindings.root_value();
         let seed = (self.options.dialect == Dialect::StepFunctions && self.draws_randomness)
             .then(|| bindings.scope.borrow_mut().random_u64());
+        let now_ms = (self.options.dialect == Dialect::StepFunctions && self.reads_clock)
+            .then(|| bindings.scope.borrow().now_ms());
 
         let limits = self.options.limits;
         let options = EvaluatorOptions {
@@ -147,7 +153,7 @@ impl Expression {
         };
         let mut ev = Evaluator::with_options(context, options);
         if self.options.dialect == Dialect::StepFunctions {
-            functions::register(&mut ev, seed, self.host_functions)
+            functions::register(&mut ev, seed, now_ms, self.host_functions)
                 .map_err(|e| JsonataError::from_message(e.message()))?;
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| ev.evaluate(&self.ast, &root)));

@@ -178,6 +178,7 @@ fn both_ways(e: &Expression, c: &Case) -> (String, String) {
         context: json!({"Execution": {"Id": "arn:exec", "Input": {"a": 1}}, "State": {"Name": "S"}}),
         variables: c.variables.clone(),
         seed: 7,
+        now_ms: 0,
     };
     let run = |fast: bool, scope: &mut StaticScope| {
         let mut b = Bindings::new(&c.input, scope);

@@ -284,7 +284,35 @@ impl Names {
 /// Registers on `ev` the Step Functions functions among `names`. `seed` starts the stream
 /// of unseeded randomness and is given when the expression uses `$random`, `$uuid` or
 /// `$shuffle`, which are then registered.
-pub(crate) fn register(ev: &mut Evaluator, seed: Option<u64>, names: Names) -> Result<(), EvaluatorError> {
+pub(crate) fn register(
+    ev: &mut Evaluator,
+    seed: Option<u64>,
+    now_ms: Option<i64>,
+    names: Names,
+) -> Result<(), EvaluatorError> {
+    if let Some(ms) = now_ms {
+        // The engine's clock, not the machine's: a replayed execution sees the same time.
+        ev.register_fn_override("now", move |args: &[JValue]| {
+            if args.is_empty() {
+                Ok(JValue::from(
+                    crate::timestamp::Timestamp::from_unix_millis(ms).to_iso8601_millis(),
+                ))
+            } else {
+                Err(EvaluatorError::EvaluationError(
+                    "T0410: now() takes no arguments".to_string(),
+                ))
+            }
+        })?;
+        ev.register_fn_override("millis", move |args: &[JValue]| {
+            if args.is_empty() {
+                Ok(JValue::from(ms as f64))
+            } else {
+                Err(EvaluatorError::EvaluationError(
+                    "T0410: millis() takes no arguments".to_string(),
+                ))
+            }
+        })?;
+    }
     if names.has("partition") {
         ev.register_fn("partition", partition)?;
     }
@@ -310,6 +338,9 @@ pub(crate) fn register(ev: &mut Evaluator, seed: Option<u64>, names: Names) -> R
     }
     Ok(())
 }
+
+/// The names [`register`] needs the clock for.
+pub(crate) const CLOCK_FUNCTIONS: [&str; 2] = ["now", "millis"];
 
 /// The names [`register`] needs randomness for.
 pub(crate) const RANDOM_FUNCTIONS: [&str; 3] = ["random", "uuid", "shuffle"];

@@ -13,6 +13,7 @@ fn scope() -> StaticScope {
             .cloned()
             .unwrap(),
         seed: 7,
+        now_ms: 1_700_000_000_123,
     }
 }
 
@@ -438,5 +439,18 @@ fn large_input_is_not_converted_per_expression() {
     assert_eq!(b.whole_conversions(), 1);
     eprintln!(
         "{size} bytes of input, 50 expressions each: field chain {narrow_time:?}, filtered field {wide_time:?}, whole input {whole_time:?}"
+    );
+}
+
+#[test]
+fn now_and_millis_come_from_the_scope() {
+    let mut s = scope();
+    assert_eq!(
+        eval_in("$millis()", &json!({}), &mut s).unwrap(),
+        Some(json!(1_700_000_000_123i64))
+    );
+    assert_eq!(
+        eval_in("$now()", &json!({}), &mut s).unwrap(),
+        Some(json!("2023-11-14T22:13:20.123Z"))
     );
 }

@@ -1642,7 +1642,7 @@ impl Execution {
         env.select(path).map(|v| v.into_owned())
     }
 
-    /// What expressions of the thread's current state see: `$$`, variables, randomness.
+    /// What expressions of the thread's current state see: `$$`, variables, randomness, time.
     fn scope<'s>(&'s mut self, tid: ThreadId, map_item: Option<(usize, &'s Value)>) -> StateScope<'s> {
         let Execution {
             def,
@@ -1650,10 +1650,11 @@ impl Execution {
             input: exec_input,
             threads,
             rng,
+            now_ms,
             ..
         } = self;
         let t = threads[tid].as_ref().expect("live thread");
-        StateScope::new(def, cfg, exec_input, t, rng, map_item)
+        StateScope::new(def, cfg, exec_input, t, rng, map_item, *now_ms)
     }
 
     fn with_env<R>(&mut self, tid: ThreadId, input: &Value, f: impl FnOnce(&mut Env<'_>) -> R) -> R {

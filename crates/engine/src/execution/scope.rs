@@ -19,6 +19,7 @@ pub(super) struct StateScope<'a> {
     rng: &'a mut u64,
     map_item: Option<(usize, &'a Value)>,
     context: OnceCell<Value>,
+    now_ms: i64,
 }
 
 impl<'a> StateScope<'a> {
@@ -29,6 +30,7 @@ impl<'a> StateScope<'a> {
         thread: &'a Thread,
         rng: &'a mut u64,
         map_item: Option<(usize, &'a Value)>,
+        now_ms: i64,
     ) -> Self {
         StateScope {
             def,
@@ -38,6 +40,7 @@ impl<'a> StateScope<'a> {
             rng,
             map_item,
             context: OnceCell::new(),
+            now_ms,
         }
     }
 
@@ -81,6 +84,10 @@ impl Scope for StateScope<'_> {
 
     fn variable(&self, name: &str) -> Option<&Value> {
         self.thread.vars.get(name)
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.now_ms
     }
 
     fn random_u64(&mut self) -> u64 {
