@@ -19,6 +19,8 @@ pub(super) struct StateScope<'a> {
     rng: &'a mut u64,
     map_item: Option<(usize, &'a Value)>,
     context: OnceCell<Value>,
+    /// A context object given from outside (TestState's `context`), used as is.
+    fixed: Option<&'a Value>,
 }
 
 impl<'a> StateScope<'a> {
@@ -38,7 +40,14 @@ impl<'a> StateScope<'a> {
             rng,
             map_item,
             context: OnceCell::new(),
+            fixed: None,
         }
+    }
+
+    /// Uses `fixed`, when given, as the context object instead of building one.
+    pub(super) fn with_context(mut self, fixed: Option<&'a Value>) -> Self {
+        self.fixed = fixed;
+        self
     }
 
     fn build_context(&self) -> Value {
@@ -76,6 +85,9 @@ impl<'a> StateScope<'a> {
 
 impl Scope for StateScope<'_> {
     fn context(&self) -> &Value {
+        if let Some(v) = self.fixed {
+            return v;
+        }
         self.context.get_or_init(|| self.build_context())
     }
 
