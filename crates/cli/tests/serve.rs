@@ -491,3 +491,85 @@ fn auth_requires_a_valid_signature_from_a_known_key() {
     assert_ne!(code, 0);
     assert!(err.as_str().unwrap().contains("UnrecognizedClientException"), "{err}");
 }
+
+#[test]
+fn test_state_runs_one_state_through_the_aws_cli() {
+    let dir = temp_dir("test-state");
+    let server = Server::start(&dir, None);
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/TestStateRole");
+
+    let pass = json!({"Type": "Pass", "InputPath": "$.order", "Parameters": {"id.$": "$.id", "kind": "pass"},
+        "ResultPath": "$.result", "Next": "Ship"})
+    .to_string();
+    let input = json!({"order": {"id": 42}}).to_string();
+    let r = server.ok(&[
+        "test-state",
+        "--definition",
+        &pass,
+        "--role-arn",
+        &role,
+        "--input",
+        &input,
+        "--inspection-level",
+        "DEBUG",
+    ]);
+    assert_eq!(r["status"], "SUCCEEDED", "{r:#}");
+    assert_eq!(r["nextState"], "Ship");
+    let parse = |v: &Value| serde_json::from_str::<Value>(v.as_str().expect("a JSON string")).unwrap();
+    assert_eq!(
+        parse(&r["output"]),
+        json!({"order": {"id": 42}, "result": {"id": 42, "kind": "pass"}})
+    );
+    let data = &r["inspectionData"];
+    assert_eq!(parse(&data["input"]), json!({"order": {"id": 42}}));
+    assert_eq!(parse(&data["afterInputPath"]), json!({"id": 42}));
+    assert_eq!(parse(&data["afterParameters"]), json!({"id": 42, "kind": "pass"}));
+    assert_eq!(
+        parse(&data["afterResultPath"]),
+        json!({"order": {"id": 42}, "result": {"id": 42, "kind": "pass"}})
+    );
+
+    // INFO (the default) leaves the inspection data out.
+    let r = server.ok(&[
+        "test-state",
+        "--definition",
+        &pass,
+        "--role-arn",
+        &role,
+        "--input",
+        &input,
+    ]);
+    assert_eq!(r["status"], "SUCCEEDED");
+    assert!(r.get("inspectionData").is_none(), "{r:#}");
+
+    // A Task with a mocked error that its Catch handles.
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Recover"}], "End": true})
+    .to_string();
+    let mock = json!({"errorOutput": {"error": "Broken", "cause": "mocked"}}).to_string();
+    let r = server.ok(&[
+        "test-state",
+        "--definition",
+        &task,
+        "--role-arn",
+        &role,
+        "--mock",
+        &mock,
+        "--inspection-level",
+        "DEBUG",
+    ]);
+    assert_eq!(r["status"], "CAUGHT_ERROR", "{r:#}");
+    assert_eq!(r["nextState"], "Recover");
+    assert_eq!(r["error"], "Broken");
+    assert_eq!(
+        parse(&r["output"]),
+        json!({"err": {"Error": "Broken", "Cause": "mocked"}})
+    );
+    assert_eq!(r["inspectionData"]["errorDetails"]["catchIndex"], 0);
+
+    // Without a mock a Task cannot run here.
+    let (code, err) = server.aws(&["test-state", "--definition", &task, "--role-arn", &role]);
+    assert_ne!(code, 0);
+    assert!(err.as_str().unwrap().contains("ValidationException"), "{err}");
+}

@@ -11,6 +11,7 @@ mod execution;
 pub mod history;
 pub mod local;
 pub mod mock;
+pub mod test_state;
 pub mod time;
 
 pub use command::{Command, CommandId, Input, TaskRequest};

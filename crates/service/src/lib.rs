@@ -392,8 +392,121 @@ impl StepFunctions for Service {
         }
     }
 
-    async fn test_state(&self, _ctx: RequestContext, _input: TestStateInput) -> Result<TestStateOutput, ApiError> {
-        Err(ApiError::validation("TestState is not supported by Stepwise yet"))
+    async fn test_state(&self, ctx: RequestContext, input: TestStateInput) -> Result<TestStateOutput, ApiError> {
+        use engine::test_state::{TestMock, TestStateError, TestStateRequest, TestStatus};
+        fn json_of(field: &str, text: &str) -> Result<serde_json::Value, ApiError> {
+            serde_json::from_str(text).map_err(|e| ApiError::validation(format!("Invalid JSON in {field}: {e}")))
+        }
+        fn object_of(field: &str, text: &str) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+            match json_of(field, text)? {
+                serde_json::Value::Object(m) => Ok(m),
+                _ => Err(ApiError::validation(format!("The {field} must be a JSON object"))),
+            }
+        }
+        fn shown(v: &serde_json::Value) -> String {
+            v.to_string()
+        }
+
+        let state_input = match &input.input {
+            Some(text) => serde_json::from_str(text).map_err(|e| ApiError::invalid_execution_input(&e.to_string()))?,
+            None => serde_json::json!({}),
+        };
+        let variables = match &input.variables {
+            Some(text) => object_of("variables", text)?,
+            None => serde_json::Map::new(),
+        };
+        let context = input
+            .context
+            .as_deref()
+            .map(|t| object_of("context", t).map(serde_json::Value::Object))
+            .transpose()?;
+        let mock = match &input.mock {
+            None => None,
+            Some(m) => match (&m.result, &m.error_output) {
+                (Some(result), None) => Some(TestMock::Result(json_of("mock.result", result)?)),
+                (None, Some(err)) => match &err.error {
+                    Some(error) => Some(TestMock::Error {
+                        error: error.clone(),
+                        cause: err.cause.clone(),
+                    }),
+                    None => return Err(ApiError::validation("mock.errorOutput.error is required")),
+                },
+                _ => {
+                    return Err(ApiError::validation(
+                        "A mock must specify exactly one of result and errorOutput",
+                    ));
+                }
+            },
+        };
+        let now = runtime::now_ms();
+        let name = engine::format_uuid(now as u64, (now as u64).rotate_left(29) ^ 0x5354_4154_4554_4553);
+        let mut config = engine::ExecutionConfig::new("TestStateMachine", &name, &ctx.region, &ctx.account_id);
+        if let Some(role) = &input.role_arn {
+            config.role_arn = role.clone();
+        }
+        let req = TestStateRequest {
+            definition: input.definition,
+            state_name: input.state_name,
+            input: state_input,
+            variables,
+            context,
+            mock,
+            retrier_retry_count: input
+                .state_configuration
+                .as_ref()
+                .and_then(|c| c.retrier_retry_count)
+                .map(|n| n.max(0) as u64),
+            config,
+        };
+        let r = engine::test_state::test_state(req, now).map_err(|e| match e {
+            TestStateError::InvalidDefinition(d) => ApiError::InvalidDefinition(d.to_string()),
+            TestStateError::Validation(m) => ApiError::validation(m),
+        })?;
+        let detailed = matches!(
+            input.inspection_level,
+            Some(InspectionLevel::Debug | InspectionLevel::Trace)
+        );
+        let inspection_data = detailed.then(|| {
+            let i = &r.inspection;
+            let handled = i.catch_index.is_some() || i.retry_index.is_some();
+            InspectionData {
+                input: i.input.as_ref().map(shown),
+                after_arguments: i.after_arguments.as_ref().map(shown),
+                after_input_path: i.after_input_path.as_ref().map(shown),
+                after_parameters: i.after_parameters.as_ref().map(shown),
+                result: i.result.as_ref().map(shown),
+                after_result_selector: i.after_result_selector.as_ref().map(shown),
+                after_result_path: i.after_result_path.as_ref().map(shown),
+                variables: i
+                    .variables
+                    .as_ref()
+                    .map(|m| serde_json::Value::Object(m.clone()).to_string()),
+                error_details: handled.then(|| InspectionErrorDetails {
+                    catch_index: i.catch_index.map(|n| n as i32),
+                    retry_index: i.retry_index.map(|n| n as i32),
+                    retry_backoff_interval_seconds: i.retry_backoff_seconds.map(|s| s as i32),
+                }),
+                after_items_path: i.after_items_path.as_ref().map(shown),
+                after_item_selector: i.after_item_selector.as_ref().map(shown),
+                tolerated_failure_count: i.tolerated_failure_count.map(|n| n.min(i32::MAX as u64) as i32),
+                tolerated_failure_percentage: i.tolerated_failure_percentage.map(|p| p as f32),
+                max_concurrency: i.max_concurrency.map(|n| n.min(i32::MAX as u64) as i32),
+                ..InspectionData::default()
+            }
+        });
+        Ok(TestStateOutput {
+            output: r.output.as_ref().map(shown),
+            error: r.error,
+            cause: r.cause,
+            inspection_data,
+            next_state: r.next_state,
+            status: Some(match r.status {
+                TestStatus::Succeeded => TestExecutionStatus::Succeeded,
+                TestStatus::Failed => TestExecutionStatus::Failed,
+                TestStatus::Retriable => TestExecutionStatus::Retriable,
+                TestStatus::CaughtError => TestExecutionStatus::CaughtError,
+            }),
+        })
     }
 
     async fn start_execution(

@@ -70,6 +70,9 @@ impl Execution {
 
     /// Output (default: the result, or the input) and Assign, then leave the state.
     pub(super) fn finish_jsonata(&mut self, tid: ThreadId, st: &State, result: Option<Value>, to: Transition) -> Flow {
+        if let Some(r) = &result {
+            self.note(|i| i.result = Some(r.clone()));
+        }
         let extra = Extra {
             result: result.as_ref(),
             ..Extra::default()
@@ -235,6 +238,7 @@ impl Execution {
             Some(tpl) => self.eval_j(tid, tpl, "Arguments", Extra::default())?,
             None => self.thread(tid).input.clone(),
         };
+        self.note(|i| i.after_arguments = Some(args.clone()));
         let timeout = self.seconds_j(tid, &task.timeout, "TimeoutSeconds")?;
         let heartbeat = self.seconds_j(tid, &task.heartbeat, "HeartbeatSeconds")?;
         Ok(self.dispatch_task(tid, st, task, args, timeout, heartbeat))
@@ -260,6 +264,7 @@ impl Execution {
             Some(tpl) => self.eval_j(tid, tpl, "Arguments", Extra::default())?,
             None => self.thread(tid).input.clone(),
         };
+        self.note(|i| i.after_arguments = Some(branch_input.clone()));
         Ok(self.start_parallel(tid, p, branch_input))
     }
 

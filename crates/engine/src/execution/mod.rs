@@ -20,9 +20,12 @@ use serde_json::{Map, Value, json};
 use crate::command::{Command, CommandId, Input, TaskRequest};
 use crate::history::{EventKind, HistoryEvent, TaskResource};
 
+mod inspect;
 mod jsonata;
 mod scope;
 
+pub use inspect::Inspection;
+pub(crate) use inspect::Probe;
 use scope::StateScope;
 
 /// Who runs the execution and under which names; the context object is built from this.
@@ -206,6 +209,8 @@ pub struct Execution {
     now_ms: i64,
     rng: u64,
     timeout_timer: Option<CommandId>,
+    /// Set when the execution tests one state (TestState).
+    probe: Option<Box<Probe>>,
 }
 
 impl Execution {
@@ -228,6 +233,7 @@ impl Execution {
             now_ms: 0,
             rng,
             timeout_timer: None,
+            probe: None,
         }
     }
 
@@ -597,6 +603,11 @@ impl Execution {
             },
             (None, None) => effective,
         };
+        self.note(|i| {
+            if p.result.is_none() {
+                i.after_parameters = Some(result.clone());
+            }
+        });
         if let Err(e) = self.eval_assign(tid, &[&st.assign], &result) {
             return self.runtime_error(tid, e);
         }
@@ -813,6 +824,7 @@ impl Execution {
             },
             None => effective.clone(),
         };
+        self.note(|i| i.after_parameters = Some(params.clone()));
         let timeout = match self.seconds(tid, &task.timeout, &effective, "TimeoutSecondsPath") {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
@@ -976,11 +988,15 @@ impl Execution {
             },
             None => effective,
         };
+        self.note(|i| i.after_parameters = Some(branch_input.clone()));
         self.start_parallel(tid, p, branch_input)
     }
 
     /// Starts one child thread per branch, each with `branch_input`.
     fn start_parallel(&mut self, tid: ThreadId, p: &Parallel, branch_input: Value) -> Flow {
+        if let Some(flow) = self.mocked_fanout(tid) {
+            return flow;
+        }
         self.emit(tid, EventKind::ParallelStateStarted);
         self.thread(tid).fanout_started = true;
         let n = p.branches.len();
@@ -1030,6 +1046,11 @@ impl Execution {
                 }
             },
         };
+        self.note(|i| {
+            if !matches!(m.items_path, OptPath::Identity) {
+                i.after_items_path = Some(items.clone());
+            }
+        });
         let Value::Array(items) = items else {
             let path = match &m.items_path {
                 OptPath::Path(p) => p.as_str().to_string(),
@@ -1105,6 +1126,23 @@ impl Execution {
         tolerated_count: Option<u64>,
         tolerated_percentage: Option<f64>,
     ) -> Flow {
+        if self.probe.is_some() {
+            self.note(|i| {
+                i.after_item_selector = Some(Value::Array(inputs.iter().map(|(_, v)| v.clone()).collect()));
+                i.max_concurrency = m.max_concurrency.as_ref().map(|_| {
+                    if max_concurrency == usize::MAX {
+                        0
+                    } else {
+                        max_concurrency as u64
+                    }
+                });
+                i.tolerated_failure_count = tolerated_count;
+                i.tolerated_failure_percentage = tolerated_percentage;
+            });
+            if let Some(flow) = self.mocked_fanout(tid) {
+                return flow;
+            }
+        }
         let n = inputs.len();
         if m.distributed {
             let uuid = self.pseudo_uuid();
@@ -1408,6 +1446,10 @@ impl Execution {
                 }
                 self.exit_event(tid, &output);
                 match to {
+                    Transition::Next(next) if self.probe.is_some() => {
+                        self.probe_next(tid, next, output);
+                        false
+                    }
                     Transition::Next(next) => {
                         let t = self.thread(tid);
                         t.state = next;
@@ -1445,9 +1487,13 @@ impl Execution {
             .enumerate()
             .find(|(_, r)| error_matches(&r.error_equals, &err.error))
         {
+            let preset = self.probe_retry_count();
             let t = self.thread(tid);
             if t.retries.len() < retry.len() {
                 t.retries.resize(retry.len(), 0);
+            }
+            if let Some(n) = preset {
+                t.retries[i] = n;
             }
             let attempt = t.retries[i];
             if attempt < r.max_attempts {
@@ -1459,6 +1505,7 @@ impl Execution {
                 if r.jitter == Jitter::Full {
                     delay *= (self.next_random() >> 11) as f64 / (1u64 << 53) as f64;
                 }
+                self.note_retry(i, delay, &err);
                 let id = self.command_id();
                 self.pending.insert(id, tid);
                 let fire_at_ms = self.now_ms + (delay * 1000.0) as i64;
@@ -1492,7 +1539,12 @@ impl Execution {
                 self.emit(tid, kind);
             }
         }
-        if let Some(c) = catch.iter().find(|c| error_matches(&c.error_equals, &err.error)) {
+        if let Some((ci, c)) = catch
+            .iter()
+            .enumerate()
+            .find(|(_, c)| error_matches(&c.error_equals, &err.error))
+        {
+            self.note_catch(ci, &err);
             let mut error_output = Map::new();
             error_output.insert("Error".into(), Value::String(err.error.clone()));
             error_output.insert("Cause".into(), Value::String(err.cause.clone().unwrap_or_default()));
@@ -1521,6 +1573,7 @@ impl Execution {
             let raw = std::mem::take(&mut self.thread(tid).input);
             match apply_result_path(raw, &c.result_path, error_output) {
                 Ok(output) => {
+                    self.note(|i| i.after_result_path = Some(output.clone()));
                     return self.complete(
                         tid,
                         Flow::Exit {
@@ -1617,11 +1670,15 @@ impl Execution {
     }
 
     fn input_path(&mut self, tid: ThreadId, st: &State) -> Result<Value, StatesError> {
-        match &st.input_path {
+        let v = match &st.input_path {
             OptPath::Identity => Ok(self.thread(tid).input.clone()),
             OptPath::Null => Ok(Value::Object(Map::new())),
             OptPath::Path(p) => self.select(tid, p, None).map_err(|e| invalid_path(p, e)),
+        };
+        if let Ok(v) = &v {
+            self.note(|i| i.after_input_path = Some(v.clone()));
         }
+        v
     }
 
     fn output_path(&mut self, tid: ThreadId, st: &State, output: Value) -> Result<Value, StatesError> {
@@ -1651,10 +1708,12 @@ impl Execution {
             threads,
             rng,
             now_ms,
+            probe,
             ..
         } = self;
         let t = threads[tid].as_ref().expect("live thread");
-        StateScope::new(def, cfg, exec_input, t, rng, map_item, *now_ms)
+        let fixed = probe.as_deref().and_then(|p| p.context.as_ref());
+        StateScope::new(def, cfg, exec_input, t, rng, map_item, *now_ms).with_context(fixed)
     }
 
     fn with_env<R>(&mut self, tid: ThreadId, input: &Value, f: impl FnOnce(&mut Env<'_>) -> R) -> R {
@@ -1694,11 +1753,17 @@ impl Execution {
         result: Value,
         to: Transition,
     ) -> Flow {
+        self.note(|i| {
+            if i.result.is_none() {
+                i.result = Some(result.clone());
+            }
+        });
         let raw = std::mem::take(&mut self.thread(tid).input);
         let merged = match apply_result_path(raw, result_path, result) {
             Ok(v) => v,
             Err(e) => return self.runtime_error(tid, e),
         };
+        self.note(|i| i.after_result_path = Some(merged.clone()));
         self.finish_output(tid, st, merged, to)
     }
 
@@ -1712,6 +1777,7 @@ impl Execution {
         result: Value,
         to: Transition,
     ) -> Flow {
+        self.note(|i| i.result = Some(result.clone()));
         let result = match selector {
             Some(tpl) => match self.eval_template(tid, tpl, &result) {
                 Ok(v) => v,
@@ -1719,6 +1785,7 @@ impl Execution {
             },
             None => result,
         };
+        self.note(|i| i.after_result_selector = Some(result.clone()));
         if let Err(e) = self.eval_assign(tid, &[&st.assign], &result) {
             return self.runtime_error(tid, e);
         }

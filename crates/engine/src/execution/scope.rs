@@ -20,6 +20,8 @@ pub(super) struct StateScope<'a> {
     map_item: Option<(usize, &'a Value)>,
     context: OnceCell<Value>,
     now_ms: i64,
+    /// A context object given from outside (TestState's `context`), used as is.
+    fixed: Option<&'a Value>,
 }
 
 impl<'a> StateScope<'a> {
@@ -41,7 +43,14 @@ impl<'a> StateScope<'a> {
             map_item,
             context: OnceCell::new(),
             now_ms,
+            fixed: None,
         }
+    }
+
+    /// Uses `fixed`, when given, as the context object instead of building one.
+    pub(super) fn with_context(mut self, fixed: Option<&'a Value>) -> Self {
+        self.fixed = fixed;
+        self
     }
 
     fn build_context(&self) -> Value {
@@ -79,6 +88,9 @@ impl<'a> StateScope<'a> {
 
 impl Scope for StateScope<'_> {
     fn context(&self) -> &Value {
+        if let Some(v) = self.fixed {
+            return v;
+        }
         self.context.get_or_init(|| self.build_context())
     }
 
