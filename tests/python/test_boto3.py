@@ -156,3 +156,34 @@ def test_two_hundred_executions_survive_random_kills(server):
         events = sfn.get_execution_history(executionArn=arn)["events"]
         assert [e["id"] for e in events] == list(range(1, len(events) + 1)), arn
         assert len(events) == 8, (arn, [e["type"] for e in events])
+
+
+def test_redrive_continues_a_failed_execution(server):
+    sfn = server.client()
+    with open(server.mock_config.parent / "OrderSingleTask.json") as f:
+        sfn.create_state_machine(name="OrderSingleTask", definition=f.read(), roleArn=ROLE)
+    start = sfn.start_execution(stateMachineArn=sm_arn("OrderSingleTask") + "#FailsOnce", name="r1", input='{"order_id": "ORD-1"}')
+    arn = start["executionArn"]
+    failed = wait_done(sfn, arn)
+    assert failed["status"] == "FAILED" and failed["error"] == "OrderSystemDown", failed
+    with pytest.raises(ClientError) as e:
+        sfn.redrive_execution(executionArn=arn.replace(":r1", ":nope"))
+    assert error_code(e) == "ExecutionDoesNotExist"
+    # The server is killed between the failure and the redrive: nothing is lost.
+    server.restart_after_kill()
+    sfn = server.client()
+    sfn.redrive_execution(executionArn=arn)
+    done = wait_done(sfn, arn)
+    assert done["status"] == "SUCCEEDED", done
+    assert done["redriveCount"] == 1
+    assert json.loads(done["output"]) == {"order_id": "ORD-1", "status": "PROCESSED"}
+    events = sfn.get_execution_history(executionArn=arn)["events"]
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    types = [e["type"] for e in events]
+    at = types.index("ExecutionRedriven")
+    assert types[at - 1] == "ExecutionFailed" and types[at + 1] == "TaskStateEntered"
+    assert events[at]["executionRedrivenEventDetails"]["redriveCount"] == 1
+    assert types[-1] == "ExecutionSucceeded"
+    with pytest.raises(ClientError) as e:
+        sfn.redrive_execution(executionArn=arn)
+    assert error_code(e) == "ExecutionNotRedrivable"

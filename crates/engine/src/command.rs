@@ -53,4 +53,7 @@ pub enum Input {
         error: Option<String>,
         cause: Option<String>,
     },
+    /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues by entering
+    /// again the state its top level stopped in.
+    Redrive,
 }

@@ -43,6 +43,9 @@ pub enum EventKind {
         error: Option<String>,
         cause: Option<String>,
     },
+    ExecutionRedriven {
+        redrive_count: u32,
+    },
     /// `<Type>StateEntered`
     StateEntered {
         state_type: &'static str,
@@ -153,6 +156,7 @@ impl HistoryEvent {
             ExecutionFailed { .. } => "ExecutionFailed",
             ExecutionTimedOut { .. } => "ExecutionTimedOut",
             ExecutionAborted { .. } => "ExecutionAborted",
+            ExecutionRedriven { .. } => "ExecutionRedriven",
             ParallelStateStarted => "ParallelStateStarted",
             ParallelStateSucceeded => "ParallelStateSucceeded",
             ParallelStateFailed => "ParallelStateFailed",
@@ -229,6 +233,10 @@ impl HistoryEvent {
             ExecutionAborted { error, cause } => {
                 err(&mut details, error, cause);
                 Some("executionAbortedEventDetails")
+            }
+            ExecutionRedriven { redrive_count } => {
+                details.insert("redriveCount".into(), json!(redrive_count));
+                Some("executionRedrivenEventDetails")
             }
             StateEntered { name, input, .. } => {
                 details.insert("input".into(), data(input));

@@ -90,6 +90,7 @@ impl Actor {
             });
         }
         let batch = AppendBatch {
+            redrive: false,
             execution_arn: self.arn.clone(),
             events,
             journal,

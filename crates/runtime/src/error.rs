@@ -7,6 +7,9 @@ pub enum RuntimeError {
     ExecutionAlreadyExists(String),
     #[error("Execution Does Not Exist: '{0}'")]
     ExecutionDoesNotExist(String),
+    /// RedriveExecution of an execution that is running, succeeded, or is Express.
+    #[error("{0}")]
+    NotRedrivable(String),
     /// The stored definition no longer parses (it was valid when stored).
     #[error("invalid definition: {0}")]
     InvalidDefinition(String),

@@ -303,45 +303,18 @@ impl Runtime {
 
     /// Rebuilds an open execution from its journal and lets it continue.
     async fn resume(self: &Arc<Self>, rec: ExecutionRecord) -> Result<(), RuntimeError> {
-        let store = self.store.clone();
-        let arn = rec.arn.clone();
-        let journal = blocking(move || store.journal(&arn)).await?;
-        let def = self.definition(&rec.definition)?;
-        let target = Target {
-            state_machine_arn: rec.state_machine_arn.clone(),
-            kind: rec.kind,
-            definition: rec.definition.clone(),
-            role_arn: rec.role_arn.clone(),
-            version_arn: rec.version_arn.clone(),
-            alias_arn: rec.alias_arn.clone(),
-        };
-        let mut tasks = TaskAnswers::new(self.test_case(&target, rec.test_case.as_deref()).ok().flatten());
-        let input: Value = serde_json::from_str(&rec.input).unwrap_or(Value::Null);
-        let mut exec = Execution::new(def, exec_config(&rec), input);
-        exec.start(rec.start_ms);
-        // What the engine asked for and has not had an answer to, by command id.
-        let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
-        track(&mut outstanding, drain(&mut exec));
-        let mut seq = 0;
-        for entry in &journal {
-            let input: Input = serde_json::from_value(entry.input.clone())
-                .map_err(|e| RuntimeError::Store(store::StoreError::Backend(format!("bad journal entry: {e}"))))?;
-            if let Input::TaskSucceeded { id, .. } | Input::TaskFailed { id, .. } | Input::TimerFired { id } = &input
-                && let Some(Command::InvokeTask(req)) = outstanding.remove(id)
-            {
-                tasks.count(&req.state_name);
-            }
-            exec.handle(input, entry.now_ms);
-            track(&mut outstanding, drain(&mut exec));
-            seq = entry.seq;
-        }
-        // Those events are stored already.
-        exec.take_history();
+        let Rebuilt {
+            exec,
+            outstanding,
+            tasks,
+            seq,
+        } = self.rebuild(&rec).await?;
         if exec.outcome().is_some() {
             // Cannot happen with an atomic store (the end is committed with its events);
             // record it rather than run an ended execution.
             let store = self.store.clone();
             let batch = store::AppendBatch {
+                redrive: false,
                 execution_arn: rec.arn.clone(),
                 events: Vec::new(),
                 journal: Vec::new(),
@@ -361,6 +334,117 @@ impl Runtime {
             None,
         );
         Ok(())
+    }
+
+    /// Replays an execution's journal: the engine in the state it was in after its last
+    /// durable step, what it still waits for, and the mocks' invocation counts.
+    async fn rebuild(&self, rec: &ExecutionRecord) -> Result<Rebuilt, RuntimeError> {
+        let store = self.store.clone();
+        let arn = rec.arn.clone();
+        let journal = blocking(move || store.journal(&arn)).await?;
+        let def = self.definition(&rec.definition)?;
+        let target = Target {
+            state_machine_arn: rec.state_machine_arn.clone(),
+            kind: rec.kind,
+            definition: rec.definition.clone(),
+            role_arn: rec.role_arn.clone(),
+            version_arn: rec.version_arn.clone(),
+            alias_arn: rec.alias_arn.clone(),
+        };
+        let mut tasks = TaskAnswers::new(self.test_case(&target, rec.test_case.as_deref()).ok().flatten());
+        let input: Value = serde_json::from_str(&rec.input).unwrap_or(Value::Null);
+        let mut exec = Execution::new(def, exec_config(rec), input);
+        exec.start(rec.start_ms);
+        // What the engine asked for and has not had an answer to, by command id.
+        let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
+        track(&mut outstanding, drain(&mut exec));
+        let mut seq = 0;
+        for entry in &journal {
+            let input: Input = serde_json::from_value(entry.input.clone())
+                .map_err(|e| RuntimeError::Store(store::StoreError::Backend(format!("bad journal entry: {e}"))))?;
+            if let Input::TaskSucceeded { id, .. } | Input::TaskFailed { id, .. } | Input::TimerFired { id } = &input
+                && let Some(Command::InvokeTask(req)) = outstanding.remove(id)
+            {
+                tasks.count(&req.state_name);
+            }
+            if input == Input::Redrive {
+                outstanding.clear();
+            }
+            exec.handle(input, entry.now_ms);
+            track(&mut outstanding, drain(&mut exec));
+            seq = entry.seq;
+        }
+        // Those events are stored already.
+        exec.take_history();
+        Ok(Rebuilt {
+            exec,
+            outstanding,
+            tasks,
+            seq,
+        })
+    }
+
+    /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution continues from the
+    /// state it stopped in. Returns once the redrive is durable.
+    pub async fn redrive_execution(self: &Arc<Self>, arn: &str) -> Result<ExecutionRecord, RuntimeError> {
+        if self.running.lock().map(|m| m.contains_key(arn)).unwrap_or(false) {
+            return Err(RuntimeError::NotRedrivable(format!(
+                "Execution is RUNNING and cannot be redriven: {arn}"
+            )));
+        }
+        let store = self.store.clone();
+        let owned = arn.to_string();
+        let rec = blocking(move || store.get_execution(&owned))
+            .await?
+            .ok_or_else(|| RuntimeError::ExecutionDoesNotExist(arn.to_string()))?;
+        let redrivable = matches!(
+            rec.status,
+            ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted
+        );
+        if rec.kind != WorkflowType::Standard || !redrivable {
+            return Err(RuntimeError::NotRedrivable(format!(
+                "Execution is {} and cannot be redriven: {arn}",
+                rec.status.as_str()
+            )));
+        }
+        let Rebuilt {
+            mut exec,
+            mut outstanding,
+            tasks,
+            seq,
+        } = self.rebuild(&rec).await?;
+        if !exec.can_redrive() {
+            return Err(RuntimeError::NotRedrivable(format!(
+                "Execution cannot be redriven: {arn}"
+            )));
+        }
+        let now = now_ms();
+        exec.handle(Input::Redrive, now);
+        outstanding.clear();
+        track(&mut outstanding, drain(&mut exec));
+        let events = exec.take_history().iter().map(to_stored).collect();
+        let batch = store::AppendBatch {
+            redrive: true,
+            execution_arn: rec.arn.clone(),
+            events,
+            journal: vec![store::JournalEntry {
+                seq: seq + 1,
+                now_ms: now,
+                input: serde_json::to_value(Input::Redrive).unwrap_or(Value::Null),
+            }],
+            end: exec.outcome().map(end_of),
+        };
+        let store = self.store.clone();
+        blocking(move || store.append(&batch)).await?;
+        if exec.outcome().is_none() {
+            let commands: Vec<Command> = outstanding.into_values().collect();
+            self.spawn(exec, rec.arn.clone(), true, seq + 1, tasks, commands, None);
+        }
+        let store = self.store.clone();
+        let owned = arn.to_string();
+        blocking(move || store.get_execution(&owned))
+            .await?
+            .ok_or_else(|| RuntimeError::ExecutionDoesNotExist(arn.to_string()))
     }
 
     /// StopExecution: the execution ends ABORTED; returns once that is durable.
@@ -389,6 +473,14 @@ impl Runtime {
             .await?
             .ok_or_else(|| RuntimeError::ExecutionDoesNotExist(arn.to_string()))
     }
+}
+
+/// An execution rebuilt from its journal.
+struct Rebuilt {
+    exec: Execution,
+    outstanding: BTreeMap<CommandId, Command>,
+    tasks: TaskAnswers,
+    seq: u64,
 }
 
 fn track(outstanding: &mut BTreeMap<CommandId, Command>, commands: Vec<Command>) {

@@ -132,6 +132,7 @@ fn runtime_error(e: RuntimeError) -> ApiError {
     match e {
         RuntimeError::ExecutionAlreadyExists(arn) => ApiError::execution_already_exists(&arn),
         RuntimeError::ExecutionDoesNotExist(arn) => ApiError::execution_does_not_exist(&arn),
+        RuntimeError::NotRedrivable(m) => ApiError::ExecutionNotRedrivable(m),
         RuntimeError::InvalidDefinition(d) => ApiError::invalid_definition(&d),
         RuntimeError::TestCase(m) => ApiError::validation(m),
         RuntimeError::Store(e) => store_error(e),
@@ -735,15 +736,13 @@ impl StepFunctions for Service {
         _ctx: RequestContext,
         input: RedriveExecutionInput,
     ) -> Result<RedriveExecutionOutput, ApiError> {
-        let arn_owned = input.execution_arn.clone();
-        let rec = self
-            .db(move |s| s.get_execution(&arn_owned))
-            .await?
-            .ok_or_else(|| ApiError::execution_does_not_exist(&input.execution_arn))?;
-        Err(ApiError::ExecutionNotRedrivable(format!(
-            "Execution is {} and cannot be redriven: redrive is not supported by Stepwise yet",
-            rec.status.as_str()
-        )))
+        self.runtime
+            .redrive_execution(&input.execution_arn)
+            .await
+            .map_err(runtime_error)?;
+        Ok(RedriveExecutionOutput {
+            redrive_date: Timestamp::now(),
+        })
     }
 
     async fn publish_state_machine_version(

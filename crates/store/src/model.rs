@@ -180,6 +180,11 @@ pub struct AppendBatch {
     pub execution_arn: String,
     pub events: Vec<StoredEvent>,
     pub journal: Vec<JournalEntry>,
+    /// The execution was redriven in this step: it is RUNNING again, its end (output, error,
+    /// cause, stop time) is cleared and its redrive count goes up by one — before `end`,
+    /// if the same step also ended it again.
+    #[serde(default)]
+    pub redrive: bool,
     pub end: Option<ExecutionEnd>,
 }
 

@@ -455,6 +455,7 @@ fn executions_list_newest_first_with_filters_and_pages() {
         }
         s.create_execution(&exec("other", "z", 100), &[], &[]).unwrap();
         s.append(&AppendBatch {
+            redrive: false,
             execution_arn: all[3].arn.clone(),
             events: vec![],
             journal: vec![],
@@ -539,6 +540,7 @@ fn history_pages_forward_and_backward() {
         let events: Vec<_> = (1..=10).map(|i| event(i, "PassStateEntered")).collect();
         s.create_execution(&e, &events[..4], &[]).unwrap();
         s.append(&AppendBatch {
+            redrive: false,
             execution_arn: e.arn.clone(),
             events: events[4..].to_vec(),
             journal: vec![],
@@ -571,6 +573,7 @@ fn append_is_atomic() {
             .unwrap();
         // Event 1 is taken: the journal entry and the end of this batch must not land either.
         let bad = AppendBatch {
+            redrive: false,
             execution_arn: e.arn.clone(),
             events: vec![event(2, "PassStateEntered"), event(1, "Dup")],
             journal: vec![entry(1)],
@@ -592,6 +595,7 @@ fn append_is_atomic() {
 
         // A good batch with an end lands whole.
         let good = AppendBatch {
+            redrive: false,
             execution_arn: e.arn.clone(),
             events: vec![event(2, "PassStateEntered"), event(3, "ExecutionFailed")],
             journal: vec![entry(1), entry(2)],
@@ -611,24 +615,28 @@ fn append_is_atomic() {
         // An execution that does not exist.
         for batch in [
             AppendBatch {
+                redrive: false,
                 execution_arn: "arn:none".into(),
                 events: vec![event(1, "X")],
                 journal: vec![],
                 end: None,
             },
             AppendBatch {
+                redrive: false,
                 execution_arn: "arn:none".into(),
                 events: vec![],
                 journal: vec![entry(0)],
                 end: None,
             },
             AppendBatch {
+                redrive: false,
                 execution_arn: "arn:none".into(),
                 events: vec![],
                 journal: vec![],
                 end: None,
             },
             AppendBatch {
+                redrive: false,
                 execution_arn: "arn:none".into(),
                 events: vec![],
                 journal: vec![],
@@ -658,6 +666,7 @@ fn fill(s: &dyn Store) {
     s.create_execution(&e, &[event(1, "ExecutionStarted")], &[entry(0)])
         .unwrap();
     s.append(&AppendBatch {
+        redrive: false,
         execution_arn: e.arn.clone(),
         events: vec![event(2, "PassStateEntered")],
         journal: vec![entry(1)],
@@ -763,6 +772,7 @@ fn bad_data_is_an_error_not_a_panic() {
     let mut huge = event(u64::MAX, "X");
     huge.previous_event_id = 0;
     let batch = AppendBatch {
+        redrive: false,
         execution_arn: e.arn.clone(),
         events: vec![huge],
         journal: vec![],
@@ -794,6 +804,7 @@ fn concurrent_appends_all_land_in_order() {
                     let events = (1..=3).map(|k| event(b * 3 + k, "PassStateEntered")).collect();
                     store
                         .append(&AppendBatch {
+                            redrive: false,
                             execution_arn: arn.clone(),
                             events,
                             journal: vec![entry(b)],
@@ -892,6 +903,7 @@ fn child_appends_until_killed(db: &Path) -> ! {
                     let events = vec![event(b * 2 + 1, "TaskScheduled"), event(b * 2 + 2, "TaskSucceeded")];
                     store
                         .append(&AppendBatch {
+                            redrive: false,
                             execution_arn: arn.clone(),
                             events,
                             journal: vec![entry(b)],

@@ -205,6 +205,7 @@ pub struct Execution {
     events: Vec<HistoryEvent>,
     event_count: u64,
     transitions: u64,
+    redrive_count: u32,
     outcome: Option<Outcome>,
     now_ms: i64,
     rng: u64,
@@ -229,6 +230,7 @@ impl Execution {
             events: Vec::new(),
             event_count: 0,
             transitions: 0,
+            redrive_count: 0,
             outcome: None,
             now_ms: 0,
             rng,
@@ -272,6 +274,11 @@ impl Execution {
     /// Feeds what happened outside and runs as far as the execution goes.
     pub fn handle(&mut self, input: Input, now_ms: i64) {
         self.now_ms = now_ms;
+        if input == Input::Redrive {
+            self.redrive();
+            self.run();
+            return;
+        }
         if self.outcome.is_some() {
             return;
         }
@@ -307,8 +314,64 @@ impl Execution {
                 }
             }
             Input::Stop { error, cause } => self.finish_execution(0, Outcome::Aborted { error, cause }),
+            Input::Redrive => {}
         }
         self.run();
+    }
+
+    /// How many times the execution was redriven.
+    pub fn redrive_count(&self) -> u32 {
+        self.redrive_count
+    }
+
+    /// Whether [`Input::Redrive`] would continue the execution: it ended without
+    /// succeeding and its top level still knows the state it stopped in.
+    pub fn can_redrive(&self) -> bool {
+        matches!(
+            self.outcome,
+            Some(Outcome::Failed { .. } | Outcome::TimedOut { .. } | Outcome::Aborted { .. })
+        ) && self.threads.first().is_some_and(Option::is_some)
+    }
+
+    /// Continues an ended execution: every branch and iteration still open is dropped and the
+    /// top level enters again the state it stopped in (a Map or Parallel state runs all its
+    /// children again), after an `ExecutionRedriven` event.
+    fn redrive(&mut self) {
+        if !self.can_redrive() {
+            return;
+        }
+        self.outcome = None;
+        self.redrive_count += 1;
+        for tid in 1..self.threads.len() {
+            self.release(tid);
+        }
+        self.pending.clear();
+        self.ready.clear();
+        let prev = self.event_count;
+        let id = self.emit_raw(
+            prev,
+            EventKind::ExecutionRedriven {
+                redrive_count: self.redrive_count,
+            },
+        );
+        let t = self.thread(0);
+        t.last_event = id;
+        t.phase = Phase::Enter;
+        t.fanout_started = false;
+        t.assigned = None;
+        let limit = match (self.def.timeout_seconds, self.cfg.max_duration_seconds) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(secs) = limit {
+            let id = self.command_id();
+            self.timeout_timer = Some(id);
+            self.commands.push_back(Command::StartTimer {
+                id,
+                fire_at_ms: self.now_ms + (secs as i64) * 1000,
+            });
+        }
+        self.ready.push_back(0);
     }
 
     pub fn poll_command(&mut self) -> Option<Command> {

@@ -156,3 +156,42 @@ fn context_object_is_built_on_demand() {
         }
     );
 }
+
+#[test]
+fn redrive_enters_the_failed_state_again() {
+    let def = Arc::new(
+        StateMachine::from_value(&json!({"StartAt": "Call", "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done"},
+            "Done": {"Type": "Pass", "Result": "ok", "End": true}}}))
+        .unwrap(),
+    );
+    let mut cfg = ExecutionConfig::new("M", "e", "us-east-1", "123456789012");
+    cfg.record_history = true;
+    let mut exec = Execution::new(def, cfg, json!({"k": 1}));
+    let failed = crate::local::run(&mut exec, &mut NoTasks, &mut VirtualClock(0)).unwrap();
+    assert!(matches!(failed, Outcome::Failed { .. }));
+    assert!(exec.can_redrive());
+    exec.handle(Input::Redrive, 10);
+    assert_eq!(exec.outcome(), None);
+    assert_eq!(exec.redrive_count(), 1);
+    let invoke = std::iter::from_fn(|| exec.poll_command())
+        .find_map(|c| match c {
+            Command::InvokeTask(r) => Some(r),
+            _ => None,
+        })
+        .expect("the task runs again");
+    assert_eq!(invoke.input, json!({"k": 1}));
+    exec.handle(
+        Input::TaskSucceeded {
+            id: invoke.id,
+            output: json!({"Payload": 1}),
+        },
+        20,
+    );
+    assert_eq!(exec.outcome(), Some(&Outcome::Succeeded { output: json!("ok") }));
+    let types: Vec<String> = exec.history().iter().map(|e| e.type_name()).collect();
+    let at = types.iter().position(|t| t == "ExecutionRedriven").unwrap();
+    assert_eq!(types[at - 1], "ExecutionFailed");
+    assert_eq!(types[at + 1], "TaskStateEntered");
+    assert_eq!(types.last().unwrap(), "ExecutionSucceeded");
+}

@@ -130,6 +130,7 @@ fn run(dir: &std::path::Path, threads: usize, total: usize) -> Result<Run, Strin
                 let mut latencies = Vec::with_capacity(per_thread);
                 for b in 0..per_thread as u64 {
                     let batch = AppendBatch {
+                        redrive: false,
                         execution_arn: arn.clone(),
                         events: (1..=EVENTS_PER_APPEND)
                             .map(|k| event(b * EVENTS_PER_APPEND + k))

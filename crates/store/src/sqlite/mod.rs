@@ -716,11 +716,20 @@ impl Store for SqliteStore {
             .map(JournalRow::from_entry)
             .collect::<Result<Vec<_>>>()?;
         let end = batch.end.clone();
+        let redrive = batch.redrive;
         self.write(move |c| {
             let Some(id) = execution_id(c, &arn)? else {
                 return Err(StoreError::NotFound(arn));
             };
             insert_history(c, id, &arn, &events, &journal)?;
+            if redrive {
+                c.prepare_cached(
+                    "UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, \
+                     stop_ms = NULL, redrive_count = redrive_count + 1 WHERE id = ?1",
+                )
+                .and_then(|mut s| s.execute(params![id]))
+                .map_err(backend)?;
+            }
             if let Some(end) = &end {
                 c.prepare_cached(
                     "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_ms = ?6 \
