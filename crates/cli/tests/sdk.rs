@@ -3,9 +3,8 @@
 //! timestamps into `DateTime`, `__type` error codes into typed errors, `nextToken` into its
 //! paginators — must all work against the server, as they do against AWS.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_sfn::config::interceptors::BeforeTransmitInterceptorContextMut;
@@ -19,69 +18,17 @@ use aws_sdk_sfn::types::{
     ExecutionStatus, HistoryEventType, StateMachineStatus, StateMachineType, SyncExecutionStatus,
 };
 use aws_sdk_sfn::{Client, Config};
+use common::{ACCOUNT, REGION, Server, examples, sm_arn};
 use serde_json::{Value, json};
 
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
 const ROLE: &str = "arn:aws:iam::123456789012:role/StepFunctionsRole";
-
-fn examples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/orders")
-}
 
 fn example(name: &str) -> String {
     std::fs::read_to_string(examples().join(format!("{name}.json"))).unwrap()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stepwise-sdk-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn sm_arn(name: &str) -> String {
-    format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}")
-}
-
-/// A `stepwise serve` process on a free port (as in `tests/serve.rs`).
-struct Server {
-    child: Child,
-    endpoint: String,
-}
-
-impl Server {
-    fn start(data_dir: &Path, mock_config: Option<&Path>, extra: &[&str]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
-        cmd.args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir);
-        if let Some(m) = mock_config {
-            cmd.arg("--mock-config").arg(m);
-        }
-        cmd.args(extra);
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start stepwise serve");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let endpoint = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        Server { child, endpoint }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    common::temp_dir("sdk", name)
 }
 
 /// StartSyncExecution's model asks for a `sync-` host prefix, which cannot resolve for an IP
@@ -162,7 +109,7 @@ async fn the_aws_sdk_for_rust_drives_the_server() {
         "[default]\naws_access_key_id = test\naws_secret_access_key = test\n",
     )
     .unwrap();
-    let server = Server::start(
+    let server = Server::start_with(
         &dir.join("data"),
         Some(&examples().join("mocks.json")),
         &["--auth", "--credentials-file", creds.to_str().unwrap()],

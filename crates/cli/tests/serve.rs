@@ -3,69 +3,26 @@
 //! killed with SIGKILL while executions wait, restarted on the same data directory, and the
 //! executions must finish with the right output and a history without gaps or duplicates.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{ACCOUNT, REGION, Server, examples, sm_arn};
 use serde_json::{Value, json};
 
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
-
-fn examples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/orders")
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    common::temp_dir("serve", name)
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stepwise-serve-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// The `aws` CLI against a server.
+trait AwsCli {
+    fn aws(&self, args: &[&str]) -> (i32, Value);
+    fn aws_as(&self, keys: (&str, &str), args: &[&str]) -> (i32, Value);
+    fn ok(&self, args: &[&str]) -> Value;
 }
 
-/// A `stepwise serve` process on a free port.
-struct Server {
-    child: Child,
-    endpoint: String,
-}
-
-impl Server {
-    fn start(data_dir: &Path, mock_config: Option<&Path>) -> Server {
-        Self::start_with(data_dir, mock_config, &[])
-    }
-
-    fn start_with(data_dir: &Path, mock_config: Option<&Path>, extra: &[&str]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
-        cmd.args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir);
-        if let Some(m) = mock_config {
-            cmd.arg("--mock-config").arg(m);
-        }
-        cmd.args(extra);
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start stepwise serve");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let endpoint = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        Server { child, endpoint }
-    }
-
-    /// SIGKILL: no chance to flush or clean up.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
+impl AwsCli for Server {
     /// Runs `aws stepfunctions ARGS` and returns (exit code, parsed stdout or stderr text).
     fn aws(&self, args: &[&str]) -> (i32, Value) {
         self.aws_as(("test", "test"), args)
@@ -106,17 +63,6 @@ impl Server {
         assert_eq!(code, 0, "aws {args:?} failed: {v}");
         v
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn sm_arn(name: &str) -> String {
-    format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}")
 }
 
 fn exec_arn(machine: &str, name: &str) -> String {

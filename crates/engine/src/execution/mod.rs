@@ -253,18 +253,7 @@ impl Execution {
                 role_arn: self.cfg.role_arn.clone(),
             },
         );
-        let limit = match (self.def.timeout_seconds, self.cfg.max_duration_seconds) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(t) = limit {
-            let id = self.command_id();
-            self.timeout_timer = Some(id);
-            self.commands.push_back(Command::StartTimer {
-                id,
-                fire_at_ms: now_ms + (t as i64) * 1000,
-            });
-        }
+        self.arm_execution_timeout();
         let root = self.def.block(StateMachine::ROOT).start_at;
         let tid = self.spawn(StateMachine::ROOT, root, input, None, 0, Arc::new(Map::new()));
         self.ready.push_back(tid);
@@ -319,6 +308,23 @@ impl Execution {
         self.run();
     }
 
+    /// Arms the execution's time limit (the definition's `TimeoutSeconds`, capped by the
+    /// workflow type's longest run) from now.
+    fn arm_execution_timeout(&mut self) {
+        let limit = match (self.def.timeout_seconds, self.cfg.max_duration_seconds) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(secs) = limit {
+            let id = self.command_id();
+            self.timeout_timer = Some(id);
+            self.commands.push_back(Command::StartTimer {
+                id,
+                fire_at_ms: self.now_ms + (secs as i64) * 1000,
+            });
+        }
+    }
+
     /// How many times the execution was redriven.
     pub fn redrive_count(&self) -> u32 {
         self.redrive_count
@@ -359,18 +365,7 @@ impl Execution {
         t.phase = Phase::Enter;
         t.fanout_started = false;
         t.assigned = None;
-        let limit = match (self.def.timeout_seconds, self.cfg.max_duration_seconds) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if let Some(secs) = limit {
-            let id = self.command_id();
-            self.timeout_timer = Some(id);
-            self.commands.push_back(Command::StartTimer {
-                id,
-                fire_at_ms: self.now_ms + (secs as i64) * 1000,
-            });
-        }
+        self.arm_execution_timeout();
         self.ready.push_back(0);
     }
 
