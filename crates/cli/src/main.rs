@@ -16,6 +16,10 @@ use clap::{Parser, Subcommand};
     about = "A self-hosted AWS Step Functions: run Amazon States Language workflows"
 )]
 struct Cli {
+    /// What to log on stderr, as a tracing filter (`info`, `debug`, `runtime=debug,warn`…);
+    /// `RUST_LOG` is read when this is not given. Default: `info` for `serve`, `warn` otherwise.
+    #[arg(long, global = true, value_name = "FILTER")]
+    log: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,8 +43,28 @@ pub fn print_line(line: &str) {
     let _ = writeln!(out, "{line}");
 }
 
+/// Sends `tracing` events to stderr, filtered by `--log`, else `RUST_LOG`, else `default`.
+fn init_logging(flag: Option<&str>, default: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match flag {
+        Some(f) => EnvFilter::try_new(f),
+        None => EnvFilter::try_from_default_env(),
+    }
+    .unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let default_level = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    init_logging(cli.log.as_deref(), default_level);
     let result = match cli.command {
         Command::Serve(a) => serve_cmd::run(a),
         Command::Run(a) => run_cmd::run(a),

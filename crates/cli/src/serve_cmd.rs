@@ -106,6 +106,8 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    tracing::info!(%addr, resumed, store = %db.display(), "serving");
     server::serve_with_shutdown(listener, router, shutdown).await?;
+    tracing::info!("stopped");
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Sanity checks of the loader and the matcher against the recorded corpus (skipped when
-//! the corpus is not present).
+//! Sanity checks of the loader and the matcher against the recorded corpus. A missing corpus
+//! fails these tests: the corpus is part of the test suite (../shared beside the repository).
 
 use std::path::PathBuf;
 
@@ -10,7 +10,7 @@ use crate::{Placeholders, compare, compare_history, load_cases};
 /// The aws-recorded folder: `$STEPWISE_CONFORMANCE_DIR` (the folder itself or its parent),
 /// `../../../shared/conformance/aws-recorded` from the crate, or
 /// `/work/shared/conformance/aws-recorded`.
-fn corpus_dir() -> Option<PathBuf> {
+fn corpus_dir() -> PathBuf {
     let mut candidates = Vec::new();
     if let Some(dir) = std::env::var_os("STEPWISE_CONFORMANCE_DIR") {
         let dir = PathBuf::from(dir);
@@ -19,15 +19,17 @@ fn corpus_dir() -> Option<PathBuf> {
     }
     candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/aws-recorded"));
     candidates.push(PathBuf::from("/work/shared/conformance/aws-recorded"));
-    candidates.into_iter().find(|d| d.is_dir())
+    candidates.into_iter().find(|d| d.is_dir()).unwrap_or_else(|| {
+        panic!(
+            "the conformance corpus (shared/conformance/aws-recorded) was not found beside the \
+             repository; set STEPWISE_CONFORMANCE_DIR to its folder"
+        )
+    })
 }
 
 #[test]
 fn corpus_loads_and_matches_itself() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("conformance corpus not found; skipping");
-        return;
-    };
+    let dir = corpus_dir();
     let cases = load_cases(std::slice::from_ref(&dir)).expect("corpus loads");
     assert_eq!(cases.len(), 651);
 
@@ -75,9 +77,7 @@ fn corpus_loads_and_matches_itself() {
 /// The recorded ExecutionStarted input (placeholders applied) matches the real input.
 #[test]
 fn corpus_recorded_inputs_match_real_inputs() {
-    let Some(dir) = corpus_dir() else {
-        return;
-    };
+    let dir = corpus_dir();
     let cases = load_cases(&[dir]).expect("corpus loads");
     let mut checked = 0;
     for case in &cases {
@@ -102,9 +102,7 @@ fn corpus_recorded_inputs_match_real_inputs() {
 
 #[test]
 fn single_case_root() {
-    let Some(dir) = corpus_dir() else {
-        return;
-    };
+    let dir = corpus_dir();
     let one = dir.join("base_scenarios__parallel_state_nested");
     let cases = load_cases(&[one.clone(), one]).expect("loads");
     assert_eq!(cases.len(), 2);
@@ -121,9 +119,7 @@ fn single_case_root() {
 /// dropped put back, real ids) and checks that it matches the recorded, re-ordered form.
 #[test]
 fn nested_parallel_raw_history_matches_recorded() {
-    let Some(dir) = corpus_dir() else {
-        return;
-    };
+    let dir = corpus_dir();
     let case = crate::load_case(&dir.join("base_scenarios__parallel_state_nested")).expect("loads");
     let recorded = case.history.clone().expect("history");
     let details = |i: usize| recorded[i].clone();
@@ -166,15 +162,9 @@ fn nested_parallel_raw_history_matches_recorded() {
 /// The built-in standard token list equals the one in placeholders.json.
 #[test]
 fn builtin_standard_tokens_match_placeholders_json() {
-    let Some(dir) = corpus_dir() else {
-        return;
-    };
-    let Some(file) = dir.parent().map(|p| p.join(crate::PLACEHOLDERS_FILE)) else {
-        return;
-    };
-    if !file.is_file() {
-        return;
-    }
+    let dir = corpus_dir();
+    let file = dir.parent().expect("aws-recorded has a parent").join(crate::PLACEHOLDERS_FILE);
+    assert!(file.is_file(), "{} is missing from the corpus", file.display());
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(
         Placeholders::from_placeholders_json(&doc),
