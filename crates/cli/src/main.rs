@@ -47,10 +47,10 @@ pub fn print_line(line: &str) {
 fn init_logging(flag: Option<&str>, default: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = match flag {
-        Some(f) => EnvFilter::try_new(f),
-        None => EnvFilter::try_from_default_env(),
+        Some(f) => EnvFilter::try_new(f).ok(),
+        None => EnvFilter::try_from_default_env().ok(),
     }
-    .unwrap_or_else(|_| EnvFilter::new(default));
+    .unwrap_or_else(|| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
