@@ -163,7 +163,10 @@ fn nested_parallel_raw_history_matches_recorded() {
 #[test]
 fn builtin_standard_tokens_match_placeholders_json() {
     let dir = corpus_dir();
-    let file = dir.parent().expect("aws-recorded has a parent").join(crate::PLACEHOLDERS_FILE);
+    let file = dir
+        .parent()
+        .expect("aws-recorded has a parent")
+        .join(crate::PLACEHOLDERS_FILE);
     assert!(file.is_file(), "{} is missing from the corpus", file.display());
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(
