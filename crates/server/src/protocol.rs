@@ -240,5 +240,7 @@ mod tests {
     #[test]
     fn every_action_is_served() {
         assert_eq!(ACTIONS.len(), 26);
+        // The dispatch table serves exactly the actions the model was generated for.
+        assert_eq!(ACTIONS, crate::validate::model::ACTIONS);
     }
 }
