@@ -53,14 +53,7 @@ impl Pattern {
     }
 }
 
-/// `^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$`: letters, digits, `_`, `-`, `.`, and not only
-/// digits.
-pub fn is_alias_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && s.bytes().any(|b| !b.is_ascii_digit())
-}
+pub use arn::is_alias_name;
 
 /// How a string's length is measured and reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
