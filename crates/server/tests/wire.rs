@@ -3,72 +3,19 @@
 //! happens before the backend, and what the backend is given. Tests of the actions themselves
 //! run over the real service in crates/service/tests.
 
+mod refuser;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use refuser::{Refuser, app};
 use serde_json::{Value, json};
-use server::types::*;
-use server::{ApiError, RequestContext, ServerConfig, StepFunctions};
 use tower::ServiceExt;
 
 const SWF: &str = "com.amazonaws.swf.service.v2.model";
 const VALIDATE: &str = "com.amazon.coral.validate#ValidationException";
 const ROLE: &str = "arn:aws:iam::123456789012:role/StepFunctions";
 const PASS: &str = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#;
-
-/// Answers every action with `ServiceUnavailable: <method> reached the backend (<region>,
-/// <account>)`.
-struct Refuser;
-
-macro_rules! refuse_all {
-    ($($method:ident($input:ty) -> $output:ty;)*) => {
-        impl StepFunctions for Refuser {
-            $(
-                async fn $method(&self, ctx: RequestContext, _input: $input) -> Result<$output, ApiError> {
-                    Err(ApiError::ServiceUnavailable(format!(
-                        "{} reached the backend ({}, {})",
-                        stringify!($method),
-                        ctx.region,
-                        ctx.account_id
-                    )))
-                }
-            )*
-        }
-    };
-}
-
-refuse_all! {
-    create_state_machine(CreateStateMachineInput) -> CreateStateMachineOutput;
-    describe_state_machine(DescribeStateMachineInput) -> DescribeStateMachineOutput;
-    update_state_machine(UpdateStateMachineInput) -> UpdateStateMachineOutput;
-    delete_state_machine(DeleteStateMachineInput) -> DeleteStateMachineOutput;
-    list_state_machines(ListStateMachinesInput) -> ListStateMachinesOutput;
-    validate_state_machine_definition(ValidateStateMachineDefinitionInput) -> ValidateStateMachineDefinitionOutput;
-    test_state(TestStateInput) -> TestStateOutput;
-    start_execution(StartExecutionInput) -> StartExecutionOutput;
-    start_sync_execution(StartSyncExecutionInput) -> StartSyncExecutionOutput;
-    describe_execution(DescribeExecutionInput) -> DescribeExecutionOutput;
-    describe_state_machine_for_execution(DescribeStateMachineForExecutionInput) -> DescribeStateMachineForExecutionOutput;
-    list_executions(ListExecutionsInput) -> ListExecutionsOutput;
-    stop_execution(StopExecutionInput) -> StopExecutionOutput;
-    get_execution_history(GetExecutionHistoryInput) -> GetExecutionHistoryOutput;
-    redrive_execution(RedriveExecutionInput) -> RedriveExecutionOutput;
-    publish_state_machine_version(PublishStateMachineVersionInput) -> PublishStateMachineVersionOutput;
-    list_state_machine_versions(ListStateMachineVersionsInput) -> ListStateMachineVersionsOutput;
-    delete_state_machine_version(DeleteStateMachineVersionInput) -> DeleteStateMachineVersionOutput;
-    create_state_machine_alias(CreateStateMachineAliasInput) -> CreateStateMachineAliasOutput;
-    describe_state_machine_alias(DescribeStateMachineAliasInput) -> DescribeStateMachineAliasOutput;
-    update_state_machine_alias(UpdateStateMachineAliasInput) -> UpdateStateMachineAliasOutput;
-    delete_state_machine_alias(DeleteStateMachineAliasInput) -> DeleteStateMachineAliasOutput;
-    list_state_machine_aliases(ListStateMachineAliasesInput) -> ListStateMachineAliasesOutput;
-    tag_resource(TagResourceInput) -> TagResourceOutput;
-    untag_resource(UntagResourceInput) -> UntagResourceOutput;
-    list_tags_for_resource(ListTagsForResourceInput) -> ListTagsForResourceOutput;
-}
-
-fn app() -> axum::Router {
-    server::router(std::sync::Arc::new(Refuser), ServerConfig::default())
-}
 
 struct Reply {
     status: StatusCode,
