@@ -30,7 +30,7 @@ mod views;
 pub use error::ArnError;
 pub use name::{is_alias_name, is_valid_name};
 pub use parse::states_resource_type;
-pub use resource::{Arn, Qualifier, Resource};
+pub use resource::{Arn, Qualifier, Resource, partition_of};
 pub use views::{ExecutionArn, StateMachineArn};
 
 #[cfg(test)]

@@ -65,7 +65,28 @@ pub struct Arn {
     pub resource: Resource,
 }
 
+/// The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`).
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 impl Arn {
+    /// The ARN of `resource` in `region` and `account`, in the region's partition.
+    pub fn in_region(region: &str, account: &str, resource: Resource) -> Arn {
+        Arn {
+            partition: partition_of(region).to_owned(),
+            region: region.to_owned(),
+            account: account.to_owned(),
+            resource,
+        }
+    }
+
     /// Parses any ARN: Step Functions resources with Step Functions' rules (a
     /// `stateMachine:a b` is malformed), Lambda functions and IAM roles, and other services'
     /// ARNs as [`Resource::Other`].

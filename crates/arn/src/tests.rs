@@ -257,3 +257,29 @@ fn roles() {
     assert!(Arn::parse_role("arn:aws:iam::123456789012:user/x").is_err());
     assert!(Arn::parse("arn:aws:lambda:us-east-1:123456789012:function:").is_err());
 }
+
+#[test]
+fn arns_are_built_in_their_region_s_partition() {
+    let sm = |region| {
+        Arn::in_region(
+            region,
+            "123456789012",
+            Resource::StateMachine {
+                name: "m".into(),
+                qualifier: None,
+            },
+        )
+    };
+    assert_eq!(
+        sm("us-east-1").to_string(),
+        "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+    );
+    assert_eq!(
+        sm("cn-north-1").to_string(),
+        "arn:aws-cn:states:cn-north-1:123456789012:stateMachine:m"
+    );
+    assert_eq!(
+        sm("us-gov-west-1").to_string(),
+        "arn:aws-us-gov:states:us-gov-west-1:123456789012:stateMachine:m"
+    );
+}
