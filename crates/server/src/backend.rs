@@ -50,25 +50,16 @@ pub struct RequestContext {
 impl RequestContext {
     /// `arn:aws:states:<region>:<account>:stateMachine:<name>`
     pub fn state_machine_arn(&self, name: &str) -> String {
-        format!(
-            "arn:{}:states:{}:{}:stateMachine:{name}",
-            partition_of(&self.region),
-            self.region,
-            self.account_id
-        )
+        let resource = arn::Resource::StateMachine {
+            name: name.to_owned(),
+            qualifier: None,
+        };
+        arn::Arn::in_region(&self.region, &self.account_id, resource).to_string()
     }
 }
 
 /// The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`).
-pub fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
+pub use arn::partition_of;
 
 macro_rules! backend_trait {
     ($( $(#[$doc:meta])* $method:ident($input:ty) -> $output:ty; )*) => {

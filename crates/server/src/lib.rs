@@ -3,7 +3,7 @@
 //!
 //! - [`protocol`]: `POST /` with `X-Amz-Target: AWSStepFunctions.<Action>`, JSON bodies,
 //!   errors as `{"__type": "<namespace>#<Code>", "message": "..."}` (400; 500 for ours).
-//! - [`types`]: typed requests and responses, member names as in the service model;
+//! - [`types`]: typed requests and responses, generated from the service model (xtask);
 //!   timestamps are epoch seconds on the wire.
 //! - [`validate`] and [`rules`]: every request is checked as AWS checks it before the
 //!   backend sees it (model constraints → `ValidationException`; ARNs → `InvalidArn`;
@@ -23,6 +23,7 @@
 pub mod arn;
 pub mod backend;
 pub mod error;
+mod generated;
 pub mod protocol;
 pub mod rules;
 pub mod sigv4;

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::backend::{RequestContext, StepFunctions};
 use crate::error::ApiError;
@@ -60,9 +61,15 @@ fn new_request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// The one handler behind `POST /`.
+/// The one handler behind `POST /`. Each request runs in a `request` span carrying its id
+/// and, once the target header is read, its action.
 pub(crate) async fn handle<B: StepFunctions>(State(state): State<Arc<AppState<B>>>, request: Request) -> Response {
     let request_id = new_request_id();
+    let span = tracing::info_span!("request", request_id = %request_id, action = tracing::field::Empty);
+    answer(state, request, request_id).instrument(span).await
+}
+
+async fn answer<B: StepFunctions>(state: Arc<AppState<B>>, request: Request, request_id: String) -> Response {
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
         Ok(b) => b,
@@ -75,8 +82,18 @@ pub(crate) async fn handle<B: StepFunctions>(State(state): State<Arc<AppState<B>
         }
     };
     match serve_request(&state, &parts, &body, &request_id).await {
-        Ok(bytes) => json_response(StatusCode::OK, bytes, &request_id),
-        Err(e) => error_response(&e, &request_id),
+        Ok(bytes) => {
+            tracing::debug!("answered");
+            json_response(StatusCode::OK, bytes, &request_id)
+        }
+        Err(e) => {
+            if e.status().is_server_error() {
+                tracing::warn!(code = e.code(), message = e.message(), "failed");
+            } else {
+                tracing::debug!(code = e.code(), message = e.message(), "refused");
+            }
+            error_response(&e, &request_id)
+        }
     }
 }
 
@@ -88,6 +105,7 @@ async fn serve_request<B: StepFunctions>(
 ) -> Result<Vec<u8>, ApiError> {
     let headers = &parts.headers;
     let action = target_action(headers)?;
+    tracing::Span::current().record("action", action);
 
     let mut ctx = RequestContext {
         region: state.config.region.clone(),
@@ -240,5 +258,7 @@ mod tests {
     #[test]
     fn every_action_is_served() {
         assert_eq!(ACTIONS.len(), 26);
+        // The dispatch table serves exactly the actions the model was generated for.
+        assert_eq!(ACTIONS, crate::validate::model::ACTIONS);
     }
 }

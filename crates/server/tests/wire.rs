@@ -1,10 +1,14 @@
-//! The router driven in process: status codes, headers, `__type`, member names, timestamps.
+//! The router's framing, validation and hooks, driven in process over a backend that answers
+//! every action with an error naming the action and the caller's region and account: what
+//! happens before the backend, and what the backend is given. Tests of the actions themselves
+//! run over the real service in crates/service/tests.
 
-mod common;
+mod refuser;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use refuser::{Refuser, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -51,20 +55,13 @@ async fn call(app: &axum::Router, action: &str, body: Value) -> Reply {
     send(app, request(action, &body.to_string())).await
 }
 
-async fn ok(app: &axum::Router, action: &str, body: Value) -> Value {
-    let reply = call(app, action, body).await;
-    assert_eq!(reply.status, StatusCode::OK, "{action}: {}", reply.raw);
-    reply.body
-}
-
-async fn create(app: &axum::Router, name: &str) -> String {
-    let out = ok(
-        app,
-        "CreateStateMachine",
-        json!({"name": name, "definition": PASS, "roleArn": ROLE}),
-    )
-    .await;
-    out["stateMachineArn"].as_str().unwrap().to_owned()
+fn assert_backend_reached(reply: &Reply, method: &str, region: &str, account: &str) {
+    assert_error(
+        reply,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "com.amazon.coral.service#ServiceUnavailable",
+        &format!("{method} reached the backend ({region}, {account})"),
+    );
 }
 
 fn assert_error(reply: &Reply, status: StatusCode, type_name: &str, message: &str) {
@@ -72,144 +69,15 @@ fn assert_error(reply: &Reply, status: StatusCode, type_name: &str, message: &st
     assert_eq!(reply.body["__type"], type_name, "{}", reply.raw);
     assert_eq!(reply.body["message"], message, "{}", reply.raw);
     assert_eq!(reply.content_type.as_deref(), Some("application/x-amz-json-1.0"));
-}
-
-#[tokio::test]
-async fn successful_responses_have_the_protocol_headers_and_epoch_timestamps() {
-    let app = common::app();
-    let reply = call(
-        &app,
-        "CreateStateMachine",
-        json!({"name": "hello", "definition": PASS, "roleArn": ROLE, "type": "EXPRESS"}),
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.content_type.as_deref(), Some("application/x-amz-json-1.0"));
     assert_eq!(reply.request_id.as_deref().map(str::len), Some(36));
-    assert_eq!(
-        reply.body["stateMachineArn"],
-        "arn:aws:states:us-east-1:123456789012:stateMachine:hello"
-    );
-    assert!(reply.body["creationDate"].is_f64(), "{}", reply.raw);
-    assert!(reply.body.get("stateMachineVersionArn").is_none());
-
-    let listed = ok(&app, "ListStateMachines", json!({})).await;
-    assert_eq!(
-        listed,
-        json!({"stateMachines": [{
-            "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:hello",
-            "name": "hello",
-            "type": "EXPRESS",
-            "creationDate": reply.body["creationDate"],
-        }]})
-    );
-
-    let described = ok(
-        &app,
-        "DescribeStateMachine",
-        json!({"stateMachineArn": reply.body["stateMachineArn"]}),
-    )
-    .await;
-    assert_eq!(described["definition"], PASS);
-    assert_eq!(described["roleArn"], ROLE);
-    assert_eq!(described["status"], "ACTIVE");
-    assert_eq!(
-        described["loggingConfiguration"],
-        json!({"level": "OFF", "includeExecutionData": false})
-    );
-}
-
-#[tokio::test]
-async fn executions_and_history() {
-    let app = common::app();
-    let arn = create(&app, "machine").await;
-    let started = ok(
-        &app,
-        "StartExecution",
-        json!({"stateMachineArn": arn, "name": "run-1", "input": "{\"a\":1}"}),
-    )
-    .await;
-    let execution_arn = started["executionArn"].as_str().unwrap();
-    assert_eq!(
-        execution_arn,
-        "arn:aws:states:us-east-1:123456789012:execution:machine:run-1"
-    );
-    assert!(started["startDate"].is_f64());
-
-    let described = ok(&app, "DescribeExecution", json!({"executionArn": execution_arn})).await;
-    assert_eq!(described["status"], "SUCCEEDED");
-    assert_eq!(described["output"], "{\"a\":1}");
-    assert_eq!(described["outputDetails"], json!({"included": true}));
-    assert!(described["stopDate"].as_f64().unwrap() > described["startDate"].as_f64().unwrap());
-
-    let history = ok(
-        &app,
-        "GetExecutionHistory",
-        json!({"executionArn": execution_arn, "maxResults": 1}),
-    )
-    .await;
-    assert_eq!(history["events"].as_array().unwrap().len(), 1);
-    let first = &history["events"][0];
-    assert_eq!(first["type"], "ExecutionStarted");
-    assert_eq!(first["id"], 1);
-    assert_eq!(first["previousEventId"], 0);
-    assert!(first["timestamp"].is_f64());
-    assert_eq!(first["executionStartedEventDetails"]["input"], "{\"a\":1}");
-    let token = history["nextToken"].as_str().unwrap();
-    let rest = ok(
-        &app,
-        "GetExecutionHistory",
-        json!({"executionArn": execution_arn, "nextToken": token}),
-    )
-    .await;
-    assert_eq!(rest["events"][0]["type"], "ExecutionSucceeded");
-    assert!(rest.get("nextToken").is_none());
-
-    let listed = ok(
-        &app,
-        "ListExecutions",
-        json!({"stateMachineArn": arn, "statusFilter": "SUCCEEDED"}),
-    )
-    .await;
-    assert_eq!(listed["executions"][0]["name"], "run-1");
-
-    let again = call(&app, "StartExecution", json!({"stateMachineArn": arn, "name": "run-1"})).await;
-    assert_error(
-        &again,
-        StatusCode::BAD_REQUEST,
-        &format!("{SWF}#ExecutionAlreadyExists"),
-        &format!("Execution Already Exists: '{execution_arn}'"),
-    );
-}
-
-#[tokio::test]
-async fn backend_errors_have_the_swf_namespace() {
-    let app = common::app();
-    let missing = "arn:aws:states:us-east-1:123456789012:stateMachine:missing";
-    let reply = call(&app, "DescribeStateMachine", json!({"stateMachineArn": missing})).await;
-    assert_error(
-        &reply,
-        StatusCode::BAD_REQUEST,
-        &format!("{SWF}#StateMachineDoesNotExist"),
-        &format!("State Machine Does Not Exist: '{missing}'"),
-    );
-    let exec = "arn:aws:states:us-east-1:123456789012:execution:m:missing";
-    let reply = call(&app, "DescribeExecution", json!({"executionArn": exec})).await;
-    assert_error(
-        &reply,
-        StatusCode::BAD_REQUEST,
-        &format!("{SWF}#ExecutionDoesNotExist"),
-        &format!("Execution Does Not Exist: '{exec}'"),
-    );
-    let reply = call(&app, "ListTagsForResource", json!({"resourceArn": missing})).await;
-    assert_eq!(reply.body["__type"], format!("{SWF}#ResourceNotFound"));
-    assert_eq!(reply.body["resourceName"], missing);
 }
 
 #[tokio::test]
 async fn validation_happens_before_the_backend() {
-    let app = common::app();
-    let arn = create(&app, "m").await;
+    let app = app();
+    // Every request here is refused before the backend: a backend call would answer
+    // ServiceUnavailable.
+    let arn = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
     let long = "a".repeat(81);
     let cases = [
         (
@@ -284,7 +152,7 @@ async fn validation_happens_before_the_backend() {
 
 #[tokio::test]
 async fn protocol_errors() {
-    let app = common::app();
+    let app = app();
 
     // Unknown action.
     let reply = send(&app, request("DoSomething", "{}")).await;
@@ -324,10 +192,10 @@ async fn protocol_errors() {
         );
     }
 
-    // An empty body is an empty request.
+    // An empty body is an empty request: it reaches the backend (the real service's answer
+    // is checked in crates/service/tests/wire.rs).
     let reply = send(&app, request("ListStateMachines", "")).await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.body, json!({"stateMachines": []}));
+    assert_backend_reached(&reply, "list_state_machines", "us-east-1", "123456789012");
 
     // Anything but POST /.
     let r = Request::get("/").body(Body::empty()).unwrap();
@@ -338,7 +206,7 @@ async fn protocol_errors() {
 
 #[tokio::test]
 async fn the_credential_scope_selects_the_region() {
-    let app = common::app();
+    let app = app();
     let r = Request::post("/")
         .header("x-amz-target", "AWSStepFunctions.CreateStateMachine")
         .header(
@@ -350,79 +218,32 @@ async fn the_credential_scope_selects_the_region() {
         ))
         .unwrap();
     let reply = send(&app, r).await;
-    assert_eq!(
-        reply.body["stateMachineArn"],
-        "arn:aws:states:eu-west-1:123456789012:stateMachine:m"
-    );
+    assert_backend_reached(&reply, "create_state_machine", "eu-west-1", "123456789012");
 }
 
 #[tokio::test]
-async fn versions_aliases_and_tags() {
-    let app = common::app();
-    let arn = create(&app, "m").await;
-    let v1 = ok(&app, "PublishStateMachineVersion", json!({"stateMachineArn": arn})).await;
-    let v1 = v1["stateMachineVersionArn"].as_str().unwrap().to_owned();
-    assert_eq!(v1, format!("{arn}:1"));
-    let versions = ok(&app, "ListStateMachineVersions", json!({"stateMachineArn": arn})).await;
-    assert_eq!(versions["stateMachineVersions"][0]["stateMachineVersionArn"], v1);
-
-    let alias = ok(
-        &app,
-        "CreateStateMachineAlias",
-        json!({"name": "PROD", "routingConfiguration": [{"stateMachineVersionArn": v1, "weight": 100}]}),
-    )
-    .await;
-    let alias_arn = alias["stateMachineAliasArn"].as_str().unwrap();
-    assert_eq!(alias_arn, format!("{arn}:PROD"));
-    let described = ok(
-        &app,
-        "DescribeStateMachineAlias",
-        json!({"stateMachineAliasArn": alias_arn}),
-    )
-    .await;
-    assert_eq!(
-        described["routingConfiguration"],
-        json!([{"stateMachineVersionArn": v1, "weight": 100}])
-    );
-
-    let reply = call(
-        &app,
-        "CreateStateMachineAlias",
-        json!({"name": "B", "routingConfiguration": [
-            {"stateMachineVersionArn": v1, "weight": 70},
-            {"stateMachineVersionArn": format!("{arn}:2"), "weight": 31}
-        ]}),
-    )
-    .await;
-    assert_error(
-        &reply,
-        StatusCode::BAD_REQUEST,
-        &format!("{SWF}#ValidationException"),
-        "Sum of routing configuration weights must equal 100. Received: [70, 31]",
-    );
-    assert_eq!(reply.body["reason"], "INVALID_ROUTING_CONFIGURATION");
-
-    ok(
-        &app,
-        "TagResource",
-        json!({"resourceArn": arn, "tags": [{"key": "team", "value": "a"}]}),
-    )
-    .await;
-    let tags = ok(&app, "ListTagsForResource", json!({"resourceArn": arn})).await;
-    assert_eq!(tags, json!({"tags": [{"key": "team", "value": "a"}]}));
-    ok(&app, "UntagResource", json!({"resourceArn": arn, "tagKeys": ["team"]})).await;
-    let tags = ok(&app, "ListTagsForResource", json!({"resourceArn": arn})).await;
-    assert_eq!(tags, json!({"tags": []}));
-
-    assert_eq!(
-        ok(&app, "DeleteStateMachine", json!({"stateMachineArn": arn})).await,
-        json!({})
-    );
+async fn every_action_reaches_its_own_method() {
+    let app = app();
+    let sm = "arn:aws:states:us-east-1:123456789012:stateMachine:m";
+    for (action, method, body) in [
+        ("ListStateMachines", "list_state_machines", json!({})),
+        ("ListExecutions", "list_executions", json!({"stateMachineArn": sm})),
+        (
+            "ListTagsForResource",
+            "list_tags_for_resource",
+            json!({"resourceArn": sm}),
+        ),
+    ] {
+        let reply = call(&app, action, body).await;
+        assert_backend_reached(&reply, method, "us-east-1", "123456789012");
+    }
 }
 
 #[tokio::test]
 async fn over_a_real_socket() {
-    let addr = common::spawn().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server::serve(listener, app()));
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let body = "{}";
@@ -433,12 +254,18 @@ async fn over_a_real_socket() {
     stream.write_all(req.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
-    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.starts_with("HTTP/1.1 503 Service Unavailable"), "{response}");
     assert!(
         response.contains("content-type: application/x-amz-json-1.0"),
         "{response}"
     );
-    assert!(response.ends_with(r#"{"stateMachines":[]}"#), "{response}");
+    assert!(response.contains("x-amzn-requestid: "), "{response}");
+    assert!(
+        response.ends_with(
+            r#"{"__type":"com.amazon.coral.service#ServiceUnavailable","message":"list_state_machines reached the backend (us-east-1, 123456789012)"}"#
+        ),
+        "{response}"
+    );
 }
 
 struct OnlyKey(&'static str);
@@ -472,7 +299,7 @@ async fn the_authentication_hook_can_refuse_and_set_the_account() {
         authenticator: Some(std::sync::Arc::new(OnlyKey("good"))),
         ..Default::default()
     };
-    let app = server::router(std::sync::Arc::new(common::MemoryBackend::default()), config);
+    let app = server::router(std::sync::Arc::new(Refuser), config);
     let signed = |key: &str| {
         Request::post("/")
             .header("x-amz-target", "AWSStepFunctions.CreateStateMachine")
@@ -501,17 +328,14 @@ async fn the_authentication_hook_can_refuse_and_set_the_account() {
         "The security token included in the request is invalid.",
     );
     let reply = send(&app, signed("good")).await;
-    assert_eq!(
-        reply.body["stateMachineArn"],
-        "arn:aws:states:us-west-2:000000000001:stateMachine:m"
-    );
+    assert_backend_reached(&reply, "create_state_machine", "us-west-2", "000000000001");
 }
 
 #[tokio::test]
 async fn graceful_shutdown_returns() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(server::serve_with_shutdown(listener, common::app(), async {
+    let task = tokio::spawn(server::serve_with_shutdown(listener, app(), async {
         let _ = rx.await;
     }));
     tx.send(()).unwrap();
