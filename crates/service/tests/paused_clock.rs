@@ -215,10 +215,12 @@ async fn list_actions_page_with_tokens() {
     all.push(text(&second["stateMachines"][0]["name"]));
     all.sort();
     assert_eq!(all, ["Alpha", "Bravo", "Charlie"]);
-    assert_eq!(
-        err(call!(h, list_state_machines, { "nextToken": "garbage" })),
-        "InvalidToken"
-    );
+    for garbage in ["garbage", "v1zz", "v1aéb"] {
+        assert_eq!(
+            err(call!(h, list_state_machines, { "nextToken": garbage })),
+            "InvalidToken"
+        );
+    }
 
     // Executions page the same way.
     let sm = ok(call!(h, list_state_machines, {}))["stateMachines"][0]["stateMachineArn"].clone();
