@@ -30,14 +30,10 @@ fn check_definition(definition: &str) -> Result<(), ApiError> {
         .map_err(|e| ApiError::InvalidDefinition(e.to_string()))
 }
 
-/// A fresh revision id (UUID-shaped, from the clock): each update makes a new revision,
+/// A fresh revision id (a random UUID, as AWS's are): each update makes a new revision,
 /// which is what PublishStateMachineVersion's `revisionId` is checked against.
 fn new_revision() -> String {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    engine::format_uuid(n, n.rotate_left(23) ^ 0x5851_F42D_4C95_7F2D)
+    uuid::Uuid::new_v4().to_string()
 }
 
 pub(crate) async fn create(

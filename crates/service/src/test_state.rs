@@ -91,7 +91,8 @@ pub(crate) fn test_state(ctx: RequestContext, input: TestStateInput) -> Result<T
         .transpose()?;
     let mock = input.mock.as_ref().map(mock_of).transpose()?;
     let now = runtime::now_ms();
-    let name = engine::format_uuid(now as u64, (now as u64).rotate_left(29) ^ 0x5354_4154_4554_4553);
+    // Each test is an execution of its own, named like one.
+    let name = uuid::Uuid::new_v4().to_string();
     let mut config = engine::ExecutionConfig::new("TestStateMachine", &name, &ctx.region, &ctx.account_id);
     if let Some(role) = &input.role_arn {
         config.role_arn = role.clone();

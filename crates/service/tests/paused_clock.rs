@@ -370,3 +370,25 @@ async fn sync_express_runs_through_a_wait_in_the_request() {
         "StateMachineTypeNotSupported"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn each_update_is_a_revision_and_publish_checks_it() {
+    let h = harness("revisions").await;
+    let sm = create(&h, "Revised", pass(json!(1)), "STANDARD").await;
+    let first = text(&ok(call!(h, describe_state_machine, { "stateMachineArn": sm }))["revisionId"]);
+    let updated = ok(call!(h, update_state_machine, {
+        "stateMachineArn": sm,
+        "definition": pass(json!(2)).to_string(),
+    }));
+    let second = text(&updated["revisionId"]);
+    assert_ne!(first, second);
+    assert_eq!(second.len(), 36, "a UUID: {second}");
+    assert_eq!(
+        err(call!(h, publish_state_machine_version, { "stateMachineArn": sm, "revisionId": first })),
+        "ConflictException"
+    );
+    let v = ok(call!(h, publish_state_machine_version, { "stateMachineArn": sm, "revisionId": second }));
+    // The same revision is not published twice.
+    let again = ok(call!(h, publish_state_machine_version, { "stateMachineArn": sm }));
+    assert_eq!(v["stateMachineVersionArn"], again["stateMachineVersionArn"]);
+}
