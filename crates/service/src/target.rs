@@ -54,17 +54,17 @@ pub(crate) async fn resolve(
 
 /// An alias picks one of its versions with probability proportional to its weight.
 fn pick_version(routing: &[RoutingEntry]) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    pick_with(routing, nanos.wrapping_mul(2_654_435_761))
+    pick_with(routing, rand::random_range(0..total_weight(routing)))
 }
 
-/// The version `seed` lands on when the weights are laid end to end.
-fn pick_with(routing: &[RoutingEntry], seed: u32) -> String {
-    let total: u32 = routing.iter().map(|r| r.weight).sum::<u32>().max(1);
-    let mut roll = seed % total;
+/// The weights laid end to end (at least 1, so that a routing of zero weights still picks).
+fn total_weight(routing: &[RoutingEntry]) -> u32 {
+    routing.iter().map(|r| r.weight).sum::<u32>().max(1)
+}
+
+/// The version a roll in `0..total_weight` lands on when the weights are laid end to end.
+fn pick_with(routing: &[RoutingEntry], roll: u32) -> String {
+    let mut roll = roll % total_weight(routing);
     for r in routing {
         if roll < r.weight {
             return r.version_arn.clone();
@@ -93,6 +93,9 @@ mod tests {
         assert_eq!(pick_with(&routing, 30), "v2");
         assert_eq!(pick_with(&routing, 99), "v2");
         assert_eq!(pick_with(&routing, 100), "v1");
+        for _ in 0..100 {
+            assert_eq!(pick_version(&[entry("v1", 0), entry("v2", 5)]), "v2");
+        }
     }
 
     #[test]
