@@ -10,7 +10,7 @@ use store::{ExecutionFilter, ExecutionRecord, HistoryQuery, Page, WorkflowType};
 
 use crate::Service;
 use crate::arns;
-use crate::convert::{describe_execution_output, execution_list_item, history_event};
+use crate::convert::{describe_execution_output, execution_list_item, history_event, store_status};
 use crate::errors::runtime_error;
 use crate::paging::{after, after_event, page_size, split_page};
 use crate::target;
@@ -105,9 +105,7 @@ pub(crate) async fn list(svc: &Service, input: ListExecutionsInput) -> Result<Li
         Some(Qualifier::Alias(_)) => filter.alias_arn = Some(parsed.without_test_case()),
         None => {}
     }
-    filter.status = input
-        .status_filter
-        .and_then(|s| store::ExecutionStatus::parse(s.as_str()));
+    filter.status = input.status_filter.map(store_status);
     let limit = page_size(input.max_results);
     let after = after(input.next_token.as_deref())?;
     let items = svc

@@ -187,6 +187,10 @@ async fn stop_execution_during_a_wait_aborts_it_for_good() {
         event_types(&h, &exec).await,
         ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
     );
+    for (filter, expected) in [("ABORTED", 1), ("RUNNING", 0)] {
+        let listed = ok(call!(h, list_executions, { "stateMachineArn": sm, "statusFilter": filter }));
+        assert_eq!(listed["executions"].as_array().unwrap().len(), expected, "{filter}");
+    }
     assert_eq!(
         err(call!(h, stop_execution, { "executionArn": format!("{exec}-nope") })),
         "ExecutionDoesNotExist"
