@@ -1,4 +1,4 @@
-//! Store records → API shapes.
+//! Store records → API shapes (and the few API values the store is queried by).
 
 use server::types::*;
 use store::{ExecutionRecord, RoutingEntry, StateMachineRecord, StoredEvent, WorkflowType};
@@ -71,8 +71,31 @@ pub(crate) fn describe_output(sm: &StateMachineRecord) -> DescribeStateMachineOu
     }
 }
 
+/// Enum to enum, exhaustively: a status added on either side fails to compile here
+/// instead of turning into RUNNING through a text round trip.
 fn status(s: store::ExecutionStatus) -> ExecutionStatus {
-    ExecutionStatus::parse(s.as_str()).unwrap_or(ExecutionStatus::Running)
+    use store::ExecutionStatus as S;
+    match s {
+        S::Running => ExecutionStatus::Running,
+        S::Succeeded => ExecutionStatus::Succeeded,
+        S::Failed => ExecutionStatus::Failed,
+        S::TimedOut => ExecutionStatus::TimedOut,
+        S::Aborted => ExecutionStatus::Aborted,
+        S::PendingRedrive => ExecutionStatus::PendingRedrive,
+    }
+}
+
+/// ListExecutions' `statusFilter` as the store's status.
+pub(crate) fn store_status(s: ExecutionStatus) -> store::ExecutionStatus {
+    use store::ExecutionStatus as S;
+    match s {
+        ExecutionStatus::Running => S::Running,
+        ExecutionStatus::Succeeded => S::Succeeded,
+        ExecutionStatus::Failed => S::Failed,
+        ExecutionStatus::TimedOut => S::TimedOut,
+        ExecutionStatus::Aborted => S::Aborted,
+        ExecutionStatus::PendingRedrive => S::PendingRedrive,
+    }
 }
 
 pub(crate) fn describe_execution_output(rec: ExecutionRecord, include_data: bool) -> DescribeExecutionOutput {
@@ -137,4 +160,25 @@ pub(crate) fn history_event(e: StoredEvent, include_data: bool) -> HistoryEvent 
         e.event_type,
         details,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_both_ways_by_name() {
+        use store::ExecutionStatus as S;
+        for s in [
+            S::Running,
+            S::Succeeded,
+            S::Failed,
+            S::TimedOut,
+            S::Aborted,
+            S::PendingRedrive,
+        ] {
+            assert_eq!(status(s).as_str(), s.as_str());
+            assert_eq!(store_status(status(s)), s);
+        }
+    }
 }
