@@ -99,7 +99,7 @@ impl Actor {
         let store = self.rt.store().clone();
         tokio::task::spawn_blocking(move || store.append(&batch))
             .await
-            .map_err(|e| store::StoreError::Backend(e.to_string()))?
+            .map_err(|e| store::StoreError::internal("a store call failed", Some(Box::new(e))))?
     }
 
     /// Starts what the engine asked for. Only called once the step that asked is durable.

@@ -16,6 +16,10 @@ use crate::clock::now_ms;
 use crate::error::RuntimeError;
 use crate::tasks::TaskAnswers;
 
+/// The rules this build replays journals by; recorded with every execution.
+// TODO(lead): engine::REPLAY_VERSION
+pub(crate) const ENGINE_REPLAY_VERSION: u32 = 1;
+
 /// Standard workflows stop at AWS's history size.
 const STANDARD_MAX_EVENTS: u64 = 25_000;
 /// Express workflows run for five minutes at most.
@@ -264,6 +268,7 @@ impl Runtime {
             test_case: req.test_case.clone(),
             seed: self.next_random(),
             trace_header: req.trace_header.clone(),
+            replay_version: ENGINE_REPLAY_VERSION,
         };
         let mut exec = Execution::new(def, exec_config(&rec), input);
         exec.start(rec.start_ms);
@@ -360,8 +365,12 @@ impl Runtime {
         track(&mut outstanding, drain(&mut exec));
         let mut seq = 0;
         for entry in &journal {
-            let input: Input = serde_json::from_value(entry.input.clone())
-                .map_err(|e| RuntimeError::Store(store::StoreError::Backend(format!("bad journal entry: {e}"))))?;
+            let input: Input = serde_json::from_value(entry.input.clone()).map_err(|e| {
+                RuntimeError::Store(store::StoreError::corrupt(
+                    format!("journal entry {} of {}", entry.seq, rec.arn),
+                    Some(Box::new(e)),
+                ))
+            })?;
             if let Input::TaskSucceeded { id, .. } | Input::TaskFailed { id, .. } | Input::TimerFired { id } = &input
                 && let Some(Command::InvokeTask(req)) = outstanding.remove(id)
             {
@@ -553,6 +562,6 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, RuntimeError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| RuntimeError::Store(store::StoreError::Backend(e.to_string())))?
+        .map_err(|e| RuntimeError::Store(store::StoreError::internal("a store call failed", Some(Box::new(e)))))?
         .map_err(RuntimeError::Store)
 }

@@ -119,7 +119,10 @@ fn write_fixture() {
     let db = Path::new(&out).join("stepwise.db");
     assert!(!db.exists(), "{} exists already", db.display());
     let store = Arc::new(SqliteStore::open(&db).expect("store"));
-    let tokio = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     tokio.block_on(async {
         let rt = Runtime::new(store.clone(), config()).await.expect("runtime");
         for (name, def, input) in executions() {

@@ -28,7 +28,7 @@ use crate::{
 };
 use rows::{
     ALIAS_COLS, EVENT_COLS, EXEC_COLS, EventRow, JournalRow, SM_COLS, VERSION_COLS, backend, constraint, opt_json_text,
-    routing_text, sql_limit,
+    routing_text, sql_error, sql_limit,
 };
 use writer::{Counters, Job, Pending};
 
@@ -64,20 +64,20 @@ impl SqliteStore {
     /// brings its schema up to date. Fails on a database written by a newer Stepwise.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::unavailable(format!("cannot create {}", parent.display()), Some(Box::new(e)))
+            })?;
         }
-        let mut conn =
-            Connection::open(path).map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", path.display())))?;
+        let mut conn = Connection::open(path).map_err(|e| sql_error(format!("cannot open {}", path.display()), e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(|e| StoreError::Backend(format!("cannot switch {} to WAL mode: {e}", path.display())))?;
+            .map_err(|e| sql_error(format!("cannot switch {} to WAL mode", path.display()), e))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(format!(
-                "{} cannot use WAL mode (journal mode is {mode})",
-                path.display()
-            )));
+            return Err(StoreError::unavailable(
+                format!("{} cannot use WAL mode (journal mode is {mode})", path.display()),
+                None,
+            ));
         }
         configure_writer(&mut conn)?;
         conn.pragma_update(None, "journal_size_limit", checkpoint::JOURNAL_SIZE_LIMIT)
@@ -106,7 +106,7 @@ impl SqliteStore {
         let thread = std::thread::Builder::new()
             .name("stepwise-store-writer".into())
             .spawn(move || writer::run(conn, rx, thread_counters))
-            .map_err(|e| StoreError::Backend(format!("cannot start the writer thread: {e}")))?;
+            .map_err(|e| StoreError::unavailable("cannot start the writer thread", Some(Box::new(e))))?;
         Ok(SqliteStore {
             writer: Some(tx),
             thread: Some(thread),
@@ -119,7 +119,7 @@ impl SqliteStore {
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<u32> {
         let v = self.read(|c| schema::user_version(c).map_err(backend))?;
-        u32::try_from(v).map_err(|_| StoreError::Backend(format!("bad schema version {v}")))
+        u32::try_from(v).map_err(|_| StoreError::corrupt(format!("bad schema version {v}"), None))
     }
 
     /// How many transactions the writer committed and how many requests they carried.
@@ -138,11 +138,11 @@ impl SqliteStore {
         let job: Job = Box::new(Pending::new(work, reply));
         let sent = self.writer.as_ref().map(|w| w.send(job).is_ok()).unwrap_or(false);
         if !sent {
-            return Err(StoreError::Backend("the store's writer thread has stopped".into()));
+            return Err(StoreError::unavailable("the store's writer thread has stopped", None));
         }
         answer
             .recv()
-            .map_err(|_| StoreError::Backend("the store's writer thread dropped the request".into()))?
+            .map_err(|_| StoreError::unavailable("the store's writer thread dropped the request", None))?
     }
 
     /// Runs `work` on a read connection (committed data only).
@@ -209,7 +209,7 @@ fn configure_writer(conn: &mut Connection) -> Result<()> {
 fn open_reader(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", path.display())))?;
+        .map_err(|e| sql_error(format!("cannot open {}", path.display()), e))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
     conn.pragma_update(None, "query_only", true).map_err(backend)?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -407,7 +407,7 @@ impl Store for SqliteStore {
                 )
                 .and_then(|mut s| s.query_row(params![sm_arn], |r| r.get(0)))
                 .map_err(backend)?;
-            v.version = u64::try_from(n).map_err(|_| StoreError::Backend(format!("bad version counter {n}")))?;
+            v.version = u64::try_from(n).map_err(|_| StoreError::corrupt(format!("bad version counter {n}"), None))?;
             v.arn = format!("{sm_arn}:{n}");
             c.prepare_cached(&format!(
                 "INSERT INTO versions ({VERSION_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -623,7 +623,7 @@ impl Store for SqliteStore {
         self.write(move |c| {
             c.prepare_cached(&format!(
                 "INSERT INTO executions ({EXEC_COLS}) VALUES \
-                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
             ))
             .and_then(|mut s| {
                 s.execute(params![
@@ -646,7 +646,8 @@ impl Store for SqliteStore {
                     x.test_case,
                     // Bit for bit: the full u64 range fits in SQLite's signed integer.
                     x.seed as i64,
-                    x.trace_header
+                    x.trace_header,
+                    i64::from(x.replay_version)
                 ])
             })
             .map_err(|e| constraint(e, &x.arn, &x.arn))?;
