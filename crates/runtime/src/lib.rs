@@ -17,9 +17,10 @@
 mod actor;
 mod clock;
 mod error;
+mod replay;
 mod runtime;
 mod tasks;
 
-pub use clock::now_ms;
+pub use clock::{Clock, now_ms};
 pub use error::RuntimeError;
 pub use runtime::{Runtime, RuntimeConfig, StartRequest, SyncResult, Target};

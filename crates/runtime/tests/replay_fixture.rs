@@ -7,15 +7,22 @@
 //! --test replay_fixture -- --ignored`). Never regenerate it with a newer build: its point is
 //! that it was written by the old one.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use engine::mock::MockConfig;
-use runtime::{Runtime, RuntimeConfig, StartRequest, Target};
-use store::{SqliteStore, WorkflowType};
+use runtime::{Clock, Runtime, RuntimeConfig, StartRequest, Target};
+use serde_json::{Value, json};
+use store::{ExecutionStatus, SqliteStore, Store, WorkflowType};
 
-const SM_ARN: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:Fixture";
-const ROLE: &str = "arn:aws:iam::123456789012:role/fixture";
+use common::{ROLE, SM_ARN};
+
+/// Where the fixture is; the test works on a copy (opening it migrates it).
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1");
+/// A little after the fixture was written (its executions started at 1796140486065…093).
+const RESUMED_AT: i64 = 1_796_140_500_000;
 
 const MOCKS: &str = r#"{
   "StateMachines": {
@@ -136,4 +143,83 @@ fn write_fixture() {
     // and closed, as after a server stops.
     drop(tokio);
     drop(store);
+}
+
+/// What each execution ends as, with its whole history (`expected.json` beside the
+/// fixture; `STEPWISE_BLESS=1` rewrites it, to be reviewed like code).
+fn outcome(store: &dyn Store, arn: &str) -> Value {
+    let rec = store.get_execution(arn).unwrap().unwrap();
+    let events: Vec<Value> = common::history(store, arn)
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "previousEventId": e.previous_event_id,
+                "timestamp": e.timestamp_ms,
+                "type": e.event_type,
+                "details": e.details.as_ref().map(|(k, v)| json!({k: v})),
+            })
+        })
+        .collect();
+    json!({
+        "status": rec.status.as_str(),
+        "output": rec.output,
+        "error": rec.error,
+        "cause": rec.cause,
+        "replayVersion": rec.replay_version,
+        "history": events,
+    })
+}
+
+#[test]
+fn a_data_directory_of_the_previous_release_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("stepwise.db");
+    std::fs::copy(Path::new(FIXTURE).join("stepwise.db"), &db).unwrap();
+    let tokio = common::paused_tokio();
+    let got = tokio.block_on(async {
+        let store = Arc::new(SqliteStore::open(&db).expect("the old data directory opens"));
+        let open = store.open_executions().unwrap();
+        assert_eq!(open.len(), 5);
+        assert!(
+            open.iter().all(|r| r.replay_version == 1),
+            "schema-1 executions count as version 1"
+        );
+        let rt = Runtime::with_clock(store.clone(), config(), Clock::tokio_at(RESUMED_AT))
+            .await
+            .unwrap();
+        assert_eq!(rt.running_count(), 5, "every execution replays and resumes");
+        let mut got = serde_json::Map::new();
+        for rec in open {
+            let done = common::ended(&rt, &rec.arn).await;
+            assert_ne!(done.status, ExecutionStatus::Failed, "{done:?}");
+            let events = common::history(store.as_ref(), &rec.arn);
+            common::assert_well_linked(&events);
+            got.insert(rec.name.clone(), outcome(store.as_ref(), &rec.arn));
+        }
+        Value::Object(got)
+    });
+    let expected_path = Path::new(FIXTURE).join("expected.json");
+    if std::env::var_os("STEPWISE_BLESS").is_some() {
+        std::fs::write(&expected_path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+    }
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+    assert_eq!(got, expected);
+    // The outputs, spelled out.
+    let output = |name: &str| {
+        got[name]["output"]
+            .as_str()
+            .map(|s| serde_json::from_str::<Value>(s).unwrap())
+    };
+    assert_eq!(
+        output("wait-then-task"),
+        Some(json!({"order": "A-1", "p": {"n": 1}, "charge": {"charged": 42}}))
+    );
+    assert_eq!(output("retry-backoff"), Some(json!({"charged": 42})));
+    assert_eq!(output("parallel-waits"), Some(json!(["short", {"shipped": true}])));
+    assert_eq!(
+        output("map-waits"),
+        Some(json!([{"doubled": 60}, {"doubled": 20}, {"doubled": 40}]))
+    );
+    assert_eq!(output("jsonata-wait"), Some(json!({"secs": 90, "twice": 180})));
 }
