@@ -259,4 +259,6 @@ pub(crate) fn track(outstanding: &mut BTreeMap<CommandId, Command>, commands: Ve
 }
 
 #[cfg(test)]
+mod crash_tests;
+#[cfg(test)]
 mod tests;
