@@ -238,3 +238,36 @@ async fn a_diverged_execution_cannot_be_redriven() {
         "{e}"
     );
 }
+
+#[test]
+fn a_redriven_execution_resumes_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("stepwise.db");
+    let tokio = paused_tokio();
+    let arn = tokio.block_on(async {
+        let store = Arc::new(SqliteStore::open(&db).unwrap());
+        let rt = Runtime::with_clock(store, config(), Clock::tokio_at(T0)).await.unwrap();
+        let rec = rt.start_execution(request("again", WAIT_AN_HOUR, "{}")).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        rt.stop_execution(&rec.arn, None, None).await.unwrap();
+        let redriven = rt.redrive_execution(&rec.arn).await.unwrap();
+        assert_eq!(redriven.status, ExecutionStatus::Running);
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        rec.arn
+    });
+    drop(tokio);
+    let tokio = paused_tokio();
+    tokio.block_on(async {
+        let store = Arc::new(SqliteStore::open(&db).unwrap());
+        let rt = Runtime::with_clock(store.clone(), config(), Clock::tokio_at(T0 + 600_000))
+            .await
+            .unwrap();
+        assert_eq!(rt.running_count(), 1, "the replay across the redrive checks out");
+        let done = ended(&rt, &arn).await;
+        assert_eq!(done.status, ExecutionStatus::Succeeded, "{done:?}");
+        assert_eq!(done.redrive_count, 1);
+        let h = history(store.as_ref(), &arn);
+        assert_well_linked(&h);
+        assert!(types(&h).contains(&"ExecutionRedriven"), "{:?}", types(&h));
+    });
+}
