@@ -9,7 +9,6 @@ use store::{AppendBatch, ExecutionEnd, ExecutionStatus, JournalEntry, StoredEven
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::clock::now_ms;
 use crate::runtime::Runtime;
 use crate::tasks::TaskAnswers;
 
@@ -38,11 +37,11 @@ impl Actor {
     pub(crate) async fn run(mut self, initial: Vec<Command>) {
         self.execute(initial);
         while let Some(msg) = self.rx.recv().await {
-            let now = now_ms();
+            let now = self.rt.now_ms();
             self.exec.handle(msg.input.clone(), now);
             if let Err(e) = self.persist(Some((now, msg.input))).await {
                 // The execution stays open in the store and resumes at the next start.
-                eprintln!("stepwise: cannot record a step of {}: {e}", self.arn);
+                tracing::error!(arn = %self.arn, retryable = e.is_retryable(), "cannot record a step, the execution resumes at the next start: {e}");
                 self.stop_timers();
                 self.rt.forget(&self.arn);
                 return;
@@ -94,12 +93,12 @@ impl Actor {
             execution_arn: self.arn.clone(),
             events,
             journal,
-            end: self.exec.outcome().map(end_of),
+            end: self.exec.outcome().map(|o| end_of(o, self.rt.now_ms())),
         };
         let store = self.rt.store().clone();
         tokio::task::spawn_blocking(move || store.append(&batch))
             .await
-            .map_err(|e| store::StoreError::Backend(e.to_string()))?
+            .map_err(|e| store::StoreError::internal("a store call failed", Some(Box::new(e))))?
     }
 
     /// Starts what the engine asked for. Only called once the step that asked is durable.
@@ -119,7 +118,7 @@ impl Actor {
                 }
                 Command::StartTimer { id, fire_at_ms } => {
                     let tx = self.tx.clone();
-                    let delay = (fire_at_ms - now_ms()).max(0) as u64;
+                    let delay = (fire_at_ms - self.rt.now_ms()).max(0) as u64;
                     if delay == 0 {
                         let _ = tx.send(Msg {
                             input: Input::TimerFired { id },
@@ -167,8 +166,7 @@ pub(crate) fn to_stored(e: &HistoryEvent) -> StoredEvent {
     }
 }
 
-pub(crate) fn end_of(o: &Outcome) -> ExecutionEnd {
-    let now = now_ms();
+pub(crate) fn end_of(o: &Outcome, now: i64) -> ExecutionEnd {
     match o {
         Outcome::Succeeded { output } => ExecutionEnd {
             status: ExecutionStatus::Succeeded,

@@ -10,16 +10,23 @@
 //! Recovery needs nothing else: the engine is deterministic, so after a restart an open
 //! execution is rebuilt by starting it again with the same configuration and feeding its
 //! journal in order. What the engine then still waits for (timers, tasks in flight at the
-//! crash) is re-armed or re-invoked.
+//! crash) is re-armed or re-invoked. The replay is checked (`replay.rs`): the events it
+//! produces must be the stored ones, and the journal must have been written under an engine
+//! replay version this build replays; an execution that fails either check is failed with
+//! `States.Runtime` and a cause saying why, instead of continuing on rules it was not
+//! written under.
+//!
+//! Time comes from a [`Clock`]: the system's in a server, tokio's (paused) in tests.
 //!
 //! Express workflows use the same actor with no store and no history, as on AWS.
 
 mod actor;
 mod clock;
 mod error;
+mod replay;
 mod runtime;
 mod tasks;
 
-pub use clock::now_ms;
+pub use clock::{Clock, now_ms};
 pub use error::RuntimeError;
 pub use runtime::{Runtime, RuntimeConfig, StartRequest, SyncResult, Target};

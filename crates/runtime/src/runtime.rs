@@ -1,19 +1,21 @@
 //! The runtime: starts, resumes and stops executions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use asl::StateMachine;
 use engine::mock::MockConfig;
-use engine::{Command, CommandId, Execution, ExecutionConfig, Input, Outcome};
+use engine::{Command, EventKind, Execution, ExecutionConfig, HistoryEvent, Input, Outcome};
 use serde_json::Value;
-use store::{ExecutionRecord, ExecutionStatus, Store, WorkflowType};
+use store::{ExecutionRecord, ExecutionStatus, HistoryQuery, Store, WorkflowType};
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 
 use crate::actor::{Actor, Msg, drain, end_of, to_stored};
-use crate::clock::now_ms;
+use crate::clock::Clock;
 use crate::error::RuntimeError;
+use crate::replay::{self, ENGINE_REPLAY_VERSION, Rebuilt, Unreplayable, track};
 use crate::tasks::TaskAnswers;
 
 /// Standard workflows stop at AWS's history size.
@@ -61,6 +63,7 @@ pub struct SyncResult {
 pub struct Runtime {
     store: Arc<dyn Store>,
     cfg: RuntimeConfig,
+    clock: Clock,
     running: Mutex<HashMap<String, mpsc::UnboundedSender<Msg>>>,
     counter: AtomicU64,
     /// Parsed definitions by text: executions of one state machine share one model.
@@ -73,11 +76,21 @@ const DEFINITION_CACHE: usize = 1024;
 impl Runtime {
     /// Opens the runtime over `store` and resumes every execution that was running.
     pub async fn new(store: Arc<dyn Store>, cfg: RuntimeConfig) -> Result<Arc<Runtime>, RuntimeError> {
+        Self::with_clock(store, cfg, Clock::System).await
+    }
+
+    /// [`Runtime::new`] with the time read from `clock` (tests use tokio's, paused).
+    pub async fn with_clock(
+        store: Arc<dyn Store>,
+        cfg: RuntimeConfig,
+        clock: Clock,
+    ) -> Result<Arc<Runtime>, RuntimeError> {
         let rt = Arc::new(Runtime {
             store,
             cfg,
+            clock,
             running: Mutex::new(HashMap::new()),
-            counter: AtomicU64::new(now_ms() as u64),
+            counter: AtomicU64::new(clock.now_ms() as u64),
             definitions: Mutex::new(HashMap::new()),
         });
         let store = rt.store.clone();
@@ -85,7 +98,7 @@ impl Runtime {
         for rec in open {
             let arn = rec.arn.clone();
             if let Err(e) = rt.resume(rec).await {
-                eprintln!("stepwise: cannot resume {arn}: {e}");
+                tracing::error!(arn = %arn, "cannot resume the execution: {e}");
             }
         }
         Ok(rt)
@@ -104,6 +117,11 @@ impl Runtime {
             m.insert(text.to_string(), parsed.clone());
         }
         Ok(parsed)
+    }
+
+    /// The time now, by the runtime's clock (milliseconds since the Unix epoch).
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -159,15 +177,9 @@ impl Runtime {
                 let mut rec = rec;
                 let mut exec = exec;
                 let mut events: Vec<_> = exec.take_history().iter().map(to_stored).collect();
-                // AWS shows the input exactly as the client sent it.
-                if let Some((_, details)) = events.first_mut().and_then(|e| e.details.as_mut())
-                    && let Some(m) = details.as_object_mut()
-                    && m.contains_key("input")
-                {
-                    m.insert("input".into(), Value::String(rec.input.clone()));
-                }
+                replay::client_input(&mut events, &rec.input);
                 if let Some(o) = exec.outcome() {
-                    apply_end(&mut rec, o);
+                    apply_end(&mut rec, o, self.now_ms());
                 }
                 let store = self.store.clone();
                 let stored = rec.clone();
@@ -193,7 +205,7 @@ impl Runtime {
             WorkflowType::Express => {
                 let mut rec = rec;
                 if let Some(o) = exec.outcome() {
-                    apply_end(&mut rec, o);
+                    apply_end(&mut rec, o, self.now_ms());
                 } else {
                     self.spawn(exec, rec.arn.clone(), false, 0, tasks, commands, None);
                 }
@@ -213,7 +225,7 @@ impl Runtime {
                 rx.await.map_err(|_| RuntimeError::ShuttingDown)?
             }
         };
-        apply_end(&mut rec, &outcome);
+        apply_end(&mut rec, &outcome, self.now_ms());
         let billed = (rec.stop_ms.unwrap_or(rec.start_ms) - rec.start_ms).max(0) as u64;
         Ok(SyncResult {
             record: rec,
@@ -231,7 +243,7 @@ impl Runtime {
         let case = self.test_case(t, req.test_case.as_deref())?;
         let def = self.definition(&t.definition)?;
         let input: Value = serde_json::from_str(&req.input).unwrap_or(Value::Null);
-        let now = now_ms();
+        let now = self.now_ms();
         let name = req.name.clone().unwrap_or_else(|| self.uuid());
         let sm_name = name_of(&t.state_machine_arn);
         let (region, account) = region_account(&t.state_machine_arn, &self.cfg);
@@ -264,6 +276,7 @@ impl Runtime {
             test_case: req.test_case.clone(),
             seed: self.next_random(),
             trace_header: req.trace_header.clone(),
+            replay_version: ENGINE_REPLAY_VERSION,
         };
         let mut exec = Execution::new(def, exec_config(&rec), input);
         exec.start(rec.start_ms);
@@ -298,17 +311,23 @@ impl Runtime {
             timers: HashMap::new(),
             done,
         };
-        tokio::spawn(actor.run(commands));
+        let span = tracing::info_span!("execution", arn = %actor.arn);
+        tokio::spawn(actor.run(commands).instrument(span));
     }
 
-    /// Rebuilds an open execution from its journal and lets it continue.
+    /// Rebuilds an open execution from its journal and lets it continue; one that cannot be
+    /// replayed is failed instead (see `replay.rs`).
     async fn resume(self: &Arc<Self>, rec: ExecutionRecord) -> Result<(), RuntimeError> {
         let Rebuilt {
             exec,
             outstanding,
             tasks,
             seq,
-        } = self.rebuild(&rec).await?;
+            ..
+        } = match self.rebuild(&rec).await? {
+            Ok(rebuilt) => rebuilt,
+            Err(why) => return self.fail_unreplayable(&rec, &why).await,
+        };
         if exec.outcome().is_some() {
             // Cannot happen with an atomic store (the end is committed with its events);
             // record it rather than run an ended execution.
@@ -318,11 +337,12 @@ impl Runtime {
                 execution_arn: rec.arn.clone(),
                 events: Vec::new(),
                 journal: Vec::new(),
-                end: exec.outcome().map(end_of),
+                end: exec.outcome().map(|o| end_of(o, self.now_ms())),
             };
             blocking(move || store.append(&batch)).await?;
             return Ok(());
         }
+        tracing::debug!(arn = %rec.arn, journal_entries = seq, pending = outstanding.len(), "resumed");
         let commands: Vec<Command> = outstanding.into_values().collect();
         self.spawn(
             exec,
@@ -336,12 +356,21 @@ impl Runtime {
         Ok(())
     }
 
-    /// Replays an execution's journal: the engine in the state it was in after its last
-    /// durable step, what it still waits for, and the mocks' invocation counts.
-    async fn rebuild(&self, rec: &ExecutionRecord) -> Result<Rebuilt, RuntimeError> {
+    /// Replays an execution's journal and checks the events it produces against the stored
+    /// history: the engine in the state it was in after its last durable step, what it still
+    /// waits for, and the mocks' invocation counts; or why it cannot be replayed.
+    async fn rebuild(&self, rec: &ExecutionRecord) -> Result<Result<Rebuilt, Unreplayable>, RuntimeError> {
+        if let Err(why) = replay::check_version(rec.replay_version) {
+            return Ok(Err(why));
+        }
         let store = self.store.clone();
         let arn = rec.arn.clone();
-        let journal = blocking(move || store.journal(&arn)).await?;
+        let (journal, stored) = blocking(move || {
+            let journal = store.journal(&arn)?;
+            let stored = store.history(&arn, &HistoryQuery::default())?;
+            Ok((journal, stored))
+        })
+        .await?;
         let def = self.definition(&rec.definition)?;
         let target = Target {
             state_machine_arn: rec.state_machine_arn.clone(),
@@ -351,37 +380,67 @@ impl Runtime {
             version_arn: rec.version_arn.clone(),
             alias_arn: rec.alias_arn.clone(),
         };
-        let mut tasks = TaskAnswers::new(self.test_case(&target, rec.test_case.as_deref()).ok().flatten());
-        let input: Value = serde_json::from_str(&rec.input).unwrap_or(Value::Null);
-        let mut exec = Execution::new(def, exec_config(rec), input);
-        exec.start(rec.start_ms);
-        // What the engine asked for and has not had an answer to, by command id.
-        let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
-        track(&mut outstanding, drain(&mut exec));
-        let mut seq = 0;
-        for entry in &journal {
-            let input: Input = serde_json::from_value(entry.input.clone())
-                .map_err(|e| RuntimeError::Store(store::StoreError::Backend(format!("bad journal entry: {e}"))))?;
-            if let Input::TaskSucceeded { id, .. } | Input::TaskFailed { id, .. } | Input::TimerFired { id } = &input
-                && let Some(Command::InvokeTask(req)) = outstanding.remove(id)
-            {
-                tasks.count(&req.state_name);
-            }
-            if input == Input::Redrive {
-                outstanding.clear();
-            }
-            exec.handle(input, entry.now_ms);
-            track(&mut outstanding, drain(&mut exec));
-            seq = entry.seq;
+        let tasks = TaskAnswers::new(self.test_case(&target, rec.test_case.as_deref()).ok().flatten());
+        let mut rebuilt = replay::replay(def, exec_config(rec), rec, &journal, tasks)?;
+        if let Err(d) = replay::check(&stored, &rebuilt.events) {
+            tracing::error!(
+                arn = %rec.arn,
+                event_id = d.event_id(),
+                "the replay of the journal diverged from the stored history: {d}"
+            );
+            return Ok(Err(Unreplayable::Diverged(d)));
         }
         // Those events are stored already.
-        exec.take_history();
-        Ok(Rebuilt {
-            exec,
-            outstanding,
-            tasks,
-            seq,
+        rebuilt.events.clear();
+        Ok(Ok(rebuilt))
+    }
+
+    /// Ends an execution that cannot be replayed: FAILED with `States.Runtime` and the
+    /// reason as its cause, in an `ExecutionFailed` event after its last stored one.
+    async fn fail_unreplayable(&self, rec: &ExecutionRecord, why: &Unreplayable) -> Result<(), RuntimeError> {
+        tracing::error!(arn = %rec.arn, "cannot resume the execution, failing it: {why}");
+        let store = self.store.clone();
+        let arn = rec.arn.clone();
+        let last = blocking(move || {
+            store.history(
+                &arn,
+                &HistoryQuery {
+                    reverse: true,
+                    after: 0,
+                    limit: 1,
+                },
+            )
         })
+        .await?
+        .first()
+        .map(|e| e.id)
+        .unwrap_or(0);
+        let now = self.now_ms();
+        let cause = why.to_string();
+        let event = HistoryEvent {
+            id: last + 1,
+            previous_event_id: last,
+            timestamp_ms: now,
+            kind: EventKind::ExecutionFailed {
+                error: Some(replay::REPLAY_ERROR.into()),
+                cause: Some(cause.clone()),
+            },
+        };
+        let batch = store::AppendBatch {
+            redrive: false,
+            execution_arn: rec.arn.clone(),
+            events: vec![to_stored(&event)],
+            journal: Vec::new(),
+            end: Some(store::ExecutionEnd {
+                status: ExecutionStatus::Failed,
+                output: None,
+                error: Some(replay::REPLAY_ERROR.into()),
+                cause: Some(cause),
+                stop_ms: now,
+            }),
+        };
+        let store = self.store.clone();
+        blocking(move || store.append(&batch)).await
     }
 
     /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution continues from the
@@ -412,13 +471,21 @@ impl Runtime {
             mut outstanding,
             tasks,
             seq,
-        } = self.rebuild(&rec).await?;
+            ..
+        } = match self.rebuild(&rec).await? {
+            Ok(rebuilt) => rebuilt,
+            Err(why) => {
+                return Err(RuntimeError::NotRedrivable(format!(
+                    "Execution cannot be redriven: {arn}: {why}"
+                )));
+            }
+        };
         if !exec.can_redrive() {
             return Err(RuntimeError::NotRedrivable(format!(
                 "Execution cannot be redriven: {arn}"
             )));
         }
-        let now = now_ms();
+        let now = self.now_ms();
         exec.handle(Input::Redrive, now);
         outstanding.clear();
         track(&mut outstanding, drain(&mut exec));
@@ -432,7 +499,7 @@ impl Runtime {
                 now_ms: now,
                 input: serde_json::to_value(Input::Redrive).unwrap_or(Value::Null),
             }],
-            end: exec.outcome().map(end_of),
+            end: exec.outcome().map(|o| end_of(o, now)),
         };
         let store = self.store.clone();
         blocking(move || store.append(&batch)).await?;
@@ -475,32 +542,8 @@ impl Runtime {
     }
 }
 
-/// An execution rebuilt from its journal.
-struct Rebuilt {
-    exec: Execution,
-    outstanding: BTreeMap<CommandId, Command>,
-    tasks: TaskAnswers,
-    seq: u64,
-}
-
-fn track(outstanding: &mut BTreeMap<CommandId, Command>, commands: Vec<Command>) {
-    for c in commands {
-        match &c {
-            Command::InvokeTask(r) => {
-                outstanding.insert(r.id, c);
-            }
-            Command::StartTimer { id, .. } => {
-                outstanding.insert(*id, c);
-            }
-            Command::Cancel { id } => {
-                outstanding.remove(id);
-            }
-        }
-    }
-}
-
-fn apply_end(rec: &mut ExecutionRecord, o: &Outcome) {
-    let end = end_of(o);
+fn apply_end(rec: &mut ExecutionRecord, o: &Outcome, now_ms: i64) {
+    let end = end_of(o, now_ms);
     rec.status = end.status;
     rec.output = end.output;
     rec.error = end.error;
@@ -509,7 +552,7 @@ fn apply_end(rec: &mut ExecutionRecord, o: &Outcome) {
 }
 
 /// The engine configuration of an execution; identical on every replay.
-fn exec_config(rec: &ExecutionRecord) -> ExecutionConfig {
+pub(crate) fn exec_config(rec: &ExecutionRecord) -> ExecutionConfig {
     let sm_arn = rec
         .version_arn
         .as_deref()
@@ -553,6 +596,6 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, RuntimeError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| RuntimeError::Store(store::StoreError::Backend(e.to_string())))?
+        .map_err(|e| RuntimeError::Store(store::StoreError::internal("a store call failed", Some(Box::new(e)))))?
         .map_err(RuntimeError::Store)
 }

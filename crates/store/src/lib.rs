@@ -17,26 +17,13 @@
 //! with the same configuration and feeding it its journal in order. [`Store::journal`] and
 //! [`Store::open_executions`] are what a restart needs.
 
+mod error;
 mod model;
 pub mod sqlite;
 
+pub use error::{BoxError, StoreError};
 pub use model::*;
 pub use sqlite::SqliteStore;
-
-use thiserror::Error;
-
-#[derive(Debug, Error)]
-pub enum StoreError {
-    /// A record with the same key exists (state machine name, execution name, alias name…).
-    #[error("already exists: {0}")]
-    AlreadyExists(String),
-    /// No record with that key.
-    #[error("not found: {0}")]
-    NotFound(String),
-    /// The stored data or the database itself is not usable.
-    #[error("storage failure: {0}")]
-    Backend(String),
-}
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 

@@ -141,6 +141,15 @@ pub struct ExecutionRecord {
     /// The engine's random seed, needed to replay the journal identically.
     pub seed: u64,
     pub trace_header: Option<String>,
+    /// The engine replay version the journal is written under: a build replays only the
+    /// journals of versions it knows to replay identically. Executions stored before the
+    /// version was recorded count as version 1.
+    #[serde(default = "first_replay_version")]
+    pub replay_version: u32,
+}
+
+fn first_replay_version() -> u32 {
+    1
 }
 
 /// A history event as stored: AWS's shape, with `details` the `…EventDetails` object in the

@@ -120,6 +120,7 @@ fn exec(sm_name: &str, name: &str, start_ms: i64) -> ExecutionRecord {
         test_case: None,
         seed: u64::MAX - 7,
         trace_header: Some("Root=1-abc".into()),
+        replay_version: 1,
     }
 }
 
@@ -410,6 +411,7 @@ fn execution_round_trip() {
         e.version_arn = Some(format!("{SM_PREFIX}m:3"));
         e.test_case = Some("m#HappyPath".into());
         e.redrive_count = 2;
+        e.replay_version = 7;
         let events = vec![event(1, "ExecutionStarted"), event(2, "PassStateEntered")];
         let journal = vec![entry(0)];
         s.create_execution(&e, &events, &journal).unwrap();
@@ -730,7 +732,7 @@ fn migrations_run_once_and_newer_databases_are_refused() {
         .pragma_update(None, "user_version", i64::from(SCHEMA_VERSION) + 1)
         .unwrap();
     match SqliteStore::open(&db) {
-        Err(StoreError::Backend(m)) => assert!(m.contains("newer"), "{m}"),
+        Err(e @ StoreError::Corrupt { .. }) => assert!(e.to_string().contains("newer"), "{e}"),
         Err(e) => panic!("unexpected error {e}"),
         Ok(_) => panic!("a newer schema was accepted"),
     }
@@ -742,7 +744,7 @@ fn foreign_databases_are_refused() {
     let db = dir.db();
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
     raw(&db).execute_batch("CREATE TABLE t (x INTEGER)").unwrap();
-    assert!(matches!(SqliteStore::open(&db), Err(StoreError::Backend(_))));
+    assert!(matches!(SqliteStore::open(&db), Err(StoreError::Corrupt { .. })));
 }
 
 #[test]
@@ -762,12 +764,12 @@ fn bad_data_is_an_error_not_a_panic() {
     c.execute("UPDATE journal SET seq = -1", []).unwrap();
     drop(c);
     let s = SqliteStore::open(&db).unwrap();
-    assert!(matches!(s.get_execution(&e.arn), Err(StoreError::Backend(_))));
+    assert!(matches!(s.get_execution(&e.arn), Err(StoreError::Corrupt { .. })));
     assert!(matches!(
         s.history(&e.arn, &HistoryQuery::default()),
-        Err(StoreError::Backend(_))
+        Err(StoreError::Corrupt { .. })
     ));
-    assert!(matches!(s.journal(&e.arn), Err(StoreError::Backend(_))));
+    assert!(matches!(s.journal(&e.arn), Err(StoreError::Corrupt { .. })));
     // Out-of-range numbers are refused before they reach the database.
     let mut huge = event(u64::MAX, "X");
     huge.previous_event_id = 0;
@@ -778,7 +780,7 @@ fn bad_data_is_an_error_not_a_panic() {
         journal: vec![],
         end: None,
     };
-    assert!(matches!(s.append(&batch), Err(StoreError::Backend(_))));
+    assert!(matches!(s.append(&batch), Err(StoreError::Invalid { .. })));
 }
 
 // --- concurrency ---------------------------------------------------------------------------

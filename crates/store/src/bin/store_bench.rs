@@ -79,6 +79,7 @@ fn execution(arn: &str) -> ExecutionRecord {
         test_case: None,
         seed: 42,
         trace_header: None,
+        replay_version: 1,
     }
 }
 

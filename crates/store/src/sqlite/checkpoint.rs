@@ -21,7 +21,7 @@ use rusqlite::hooks::Wal;
 use rusqlite::{Connection, OpenFlags};
 
 use super::BUSY_TIMEOUT;
-use super::rows::backend;
+use super::rows::{backend, sql_error};
 use crate::{Result, StoreError};
 
 /// WAL pages (4 KiB) after which a checkpoint is requested (SQLite's default threshold).
@@ -38,7 +38,7 @@ pub(crate) const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 pub(crate) fn start(path: &Path, writer: &mut Connection) -> Result<JoinHandle<()>> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", path.display())))?;
+        .map_err(|e| sql_error(format!("cannot open {}", path.display()), e))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
     conn.pragma_update(None, "synchronous", "FULL").map_err(backend)?;
 
@@ -76,5 +76,5 @@ pub(crate) fn start(path: &Path, writer: &mut Connection) -> Result<JoinHandle<(
                 }
             }
         })
-        .map_err(|e| StoreError::Backend(format!("cannot start the checkpoint thread: {e}")))
+        .map_err(|e| StoreError::unavailable("cannot start the checkpoint thread", Some(Box::new(e))))
 }

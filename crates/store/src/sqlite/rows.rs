@@ -6,8 +6,8 @@ use rusqlite::types::Type;
 use serde_json::Value;
 
 use crate::{
-    AliasRecord, ExecutionRecord, ExecutionStatus, JournalEntry, RoutingEntry, StateMachineRecord, StoreError,
-    StoredEvent, VersionRecord, WorkflowType,
+    AliasRecord, BoxError, ExecutionRecord, ExecutionStatus, JournalEntry, RoutingEntry, StateMachineRecord,
+    StoreError, StoredEvent, VersionRecord, WorkflowType,
 };
 
 pub(crate) const SM_COLS: &str = "arn, name, kind, definition, role_arn, description, logging_configuration, \
@@ -19,17 +19,68 @@ pub(crate) const VERSION_COLS: &str =
 pub(crate) const ALIAS_COLS: &str = "arn, state_machine_arn, name, description, routing, created_ms, updated_ms";
 
 pub(crate) const EXEC_COLS: &str = "arn, state_machine_arn, name, kind, status, definition, role_arn, input, output, \
-     error, cause, start_ms, stop_ms, version_arn, alias_arn, redrive_count, test_case, seed, trace_header";
+     error, cause, start_ms, stop_ms, version_arn, alias_arn, redrive_count, test_case, seed, trace_header, replay_version";
 
 pub(crate) const EVENT_COLS: &str = "id, previous_event_id, timestamp_ms, event_type, details_name, details";
 
 // --- errors ------------------------------------------------------------------------------
 
-/// Any SQLite failure that is not a known constraint: the database is not usable.
+/// Any SQLite failure, by what the caller can do about it: wait and retry (busy, I/O, full
+/// disk), not retry (damaged file or data, a constraint), or report a bug (everything else).
 pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
+    sql_error("a SQLite request failed", e)
 }
 
+/// [`backend`] with a description of what was being done.
+pub(crate) fn sql_error(what: impl Into<String>, e: rusqlite::Error) -> StoreError {
+    let kind = Kind::of(&e);
+    kind.error(what.into(), Box::new(e))
+}
+
+/// What kind of [`StoreError`] a SQLite error is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    Unavailable,
+    Corrupt,
+    Conflict,
+    Internal,
+}
+
+impl Kind {
+    pub(crate) fn of(e: &rusqlite::Error) -> Kind {
+        use rusqlite::ErrorCode as C;
+        match e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                C::DatabaseBusy
+                | C::DatabaseLocked
+                | C::SystemIoFailure
+                | C::DiskFull
+                | C::CannotOpen
+                | C::OutOfMemory
+                | C::ReadOnly
+                | C::PermissionDenied
+                | C::FileLockingProtocolFailed => Kind::Unavailable,
+                C::DatabaseCorrupt | C::NotADatabase => Kind::Corrupt,
+                C::ConstraintViolation => Kind::Conflict,
+                _ => Kind::Internal,
+            },
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..) => Kind::Corrupt,
+            _ => Kind::Internal,
+        }
+    }
+
+    pub(crate) fn error(self, what: String, source: BoxError) -> StoreError {
+        let source = Some(source);
+        match self {
+            Kind::Unavailable => StoreError::Unavailable { what, source },
+            Kind::Corrupt => StoreError::Corrupt { what, source },
+            Kind::Conflict => StoreError::Conflict { what, source },
+            Kind::Internal => StoreError::Internal { what, source },
+        }
+    }
+}
 /// Maps a failed insert or update: a primary key or unique violation means `what` exists
 /// already, a foreign key violation that `missing` does not exist.
 pub(crate) fn constraint(e: rusqlite::Error, what: &str, missing: &str) -> StoreError {
@@ -53,11 +104,11 @@ fn bad(idx: usize, msg: String) -> rusqlite::Error {
 // --- values ------------------------------------------------------------------------------
 
 pub(crate) fn to_i64(v: u64, what: &str) -> Result<i64, StoreError> {
-    i64::try_from(v).map_err(|_| StoreError::Backend(format!("{what} {v} is too large to store")))
+    i64::try_from(v).map_err(|_| StoreError::invalid(format!("{what} {v}: too large"), None))
 }
 
 pub(crate) fn json_text(v: &Value) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::Backend(format!("cannot serialize JSON: {e}")))
+    serde_json::to_string(v).map_err(|e| StoreError::invalid("a JSON value", Some(Box::new(e))))
 }
 
 pub(crate) fn opt_json_text(v: &Option<Value>) -> Result<Option<String>, StoreError> {
@@ -65,7 +116,7 @@ pub(crate) fn opt_json_text(v: &Option<Value>) -> Result<Option<String>, StoreEr
 }
 
 pub(crate) fn routing_text(routing: &[RoutingEntry]) -> Result<String, StoreError> {
-    serde_json::to_string(routing).map_err(|e| StoreError::Backend(format!("cannot serialize a routing: {e}")))
+    serde_json::to_string(routing).map_err(|e| StoreError::invalid("a routing configuration", Some(Box::new(e))))
 }
 
 /// 0 means no limit.
@@ -177,6 +228,10 @@ pub(crate) fn execution(r: &Row) -> rusqlite::Result<ExecutionRecord> {
         // The full u64 range is stored bit for bit in SQLite's signed integer.
         seed: seed as u64,
         trace_header: r.get(18)?,
+        replay_version: {
+            let v: i64 = r.get(19)?;
+            u32::try_from(v).map_err(|_| bad(19, format!("bad replay version {v}")))?
+        },
     })
 }
 

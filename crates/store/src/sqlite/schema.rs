@@ -7,6 +7,7 @@
 
 use rusqlite::Connection;
 
+use super::rows::sql_error;
 use crate::{Result, StoreError};
 
 /// Marks the file as a Stepwise database (`PRAGMA application_id`), "SWST".
@@ -129,6 +130,11 @@ CREATE TABLE journal (
     UNIQUE (execution_id, seq)
 );
 "#,
+    // 2: the engine replay version each execution's journal was written under. Executions
+    // of schema 1 were journaled by replay version 1.
+    r#"
+ALTER TABLE executions ADD COLUMN replay_version INTEGER NOT NULL DEFAULT 1;
+"#,
 ];
 
 /// The schema version this build writes.
@@ -143,21 +149,25 @@ pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(|e| StoreError::Backend(format!("cannot start the schema migration: {e}")))?;
-    let current = user_version(&tx).map_err(|e| StoreError::Backend(format!("cannot read the schema version: {e}")))?;
+        .map_err(|e| sql_error("cannot start the schema migration", e))?;
+    let current = user_version(&tx).map_err(|e| sql_error("cannot read the schema version", e))?;
     let app_id: i32 = tx
         .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| StoreError::Backend(format!("cannot read the application id: {e}")))?;
+        .map_err(|e| sql_error("cannot read the application id", e))?;
     if current > 0 && app_id != APPLICATION_ID {
-        return Err(StoreError::Backend(format!(
-            "not a Stepwise database (application_id {app_id:#x}, user_version {current})"
-        )));
+        return Err(StoreError::corrupt(
+            format!("not a Stepwise database (application_id {app_id:#x}, user_version {current})"),
+            None,
+        ));
     }
     if current < 0 || current > i64::from(SCHEMA_VERSION) {
-        return Err(StoreError::Backend(format!(
-            "the database has schema version {current}, newer than this build knows ({SCHEMA_VERSION}): \
-             upgrade Stepwise to open it"
-        )));
+        return Err(StoreError::corrupt(
+            format!(
+                "the database has schema version {current}, newer than this build knows ({SCHEMA_VERSION}): \
+                 upgrade Stepwise to open it"
+            ),
+            None,
+        ));
     }
     if current == i64::from(SCHEMA_VERSION) {
         return Ok(()); // dropping the transaction rolls back nothing of note
@@ -168,23 +178,24 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| {
                 r.get(0)
             })
-            .map_err(|e| StoreError::Backend(format!("cannot inspect the database: {e}")))?;
+            .map_err(|e| sql_error("cannot inspect the database", e))?;
         if tables > 0 {
-            return Err(StoreError::Backend(
-                "not a Stepwise database (it has tables but no schema version)".into(),
+            return Err(StoreError::corrupt(
+                "not a Stepwise database (it has tables but no schema version)",
+                None,
             ));
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)
-            .map_err(|e| StoreError::Backend(format!("cannot set the application id: {e}")))?;
+            .map_err(|e| sql_error("cannot set the application id", e))?;
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
-            .map_err(|e| StoreError::Backend(format!("schema migration {} failed: {e}", i + 1)))?;
+            .map_err(|e| sql_error(format!("schema migration {} failed", i + 1), e))?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)
-            .map_err(|e| StoreError::Backend(format!("cannot record schema version {}: {e}", i + 1)))?;
+            .map_err(|e| sql_error(format!("cannot record schema version {}", i + 1), e))?;
     }
     tx.commit()
-        .map_err(|e| StoreError::Backend(format!("cannot commit the schema migration: {e}")))
+        .map_err(|e| sql_error("cannot commit the schema migration", e))
 }
 
 #[cfg(test)]
@@ -208,10 +219,12 @@ mod tests {
         migrate(&mut c).unwrap();
         c.pragma_update(None, "user_version", i64::from(SCHEMA_VERSION) + 1)
             .unwrap();
-        assert!(matches!(migrate(&mut c), Err(StoreError::Backend(m)) if m.contains("newer")));
+        assert!(matches!(migrate(&mut c), Err(e @ StoreError::Corrupt { .. }) if e.to_string().contains("newer")));
 
         let mut other = Connection::open_in_memory().unwrap();
         other.pragma_update(None, "user_version", 1).unwrap();
-        assert!(matches!(migrate(&mut other), Err(StoreError::Backend(m)) if m.contains("not a Stepwise")));
+        assert!(
+            matches!(migrate(&mut other), Err(e @ StoreError::Corrupt { .. }) if e.to_string().contains("not a Stepwise"))
+        );
     }
 }

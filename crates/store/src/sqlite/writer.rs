@@ -15,6 +15,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use rusqlite::Connection;
 
+use super::rows::Kind;
 use crate::{Result, StoreError};
 
 /// At most this many requests share a transaction (bounds the latency of the first one).
@@ -51,7 +52,7 @@ pub(crate) trait Request: Send {
     /// are to be kept.
     fn run(&mut self, conn: &Connection) -> bool;
     /// Tells the caller how it went, once the transaction has committed (`Ok`) or failed.
-    fn finish(self: Box<Self>, commit: std::result::Result<(), &str>);
+    fn finish(self: Box<Self>, commit: std::result::Result<(), &GroupFailure>);
 }
 
 pub(crate) struct Pending<T, F> {
@@ -83,13 +84,14 @@ where
         ok
     }
 
-    fn finish(self: Box<Self>, commit: std::result::Result<(), &str>) {
+    fn finish(self: Box<Self>, commit: std::result::Result<(), &GroupFailure>) {
         let out = match (self.result, commit) {
             (Some(Err(e)), _) => Err(e),
             (Some(Ok(v)), Ok(())) => Ok(v),
-            (Some(Ok(_)), Err(m)) | (None, Err(m)) => Err(StoreError::Backend(m.to_string())),
-            (None, Ok(())) => Err(StoreError::Backend(
-                "the request failed inside the store's writer".into(),
+            (Some(Ok(_)), Err(f)) | (None, Err(f)) => Err(f.to_error()),
+            (None, Ok(())) => Err(StoreError::internal(
+                "the request failed (panicked) inside the store's writer",
+                None,
             )),
         };
         // The caller may have gone away; nothing to do then.
@@ -98,6 +100,31 @@ where
 }
 
 pub(crate) type Job = Box<dyn Request>;
+
+/// Why a group's transaction committed nothing; every request of the group is told.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupFailure {
+    what: &'static str,
+    /// Shared: each request's error keeps it as its source.
+    error: Option<Arc<rusqlite::Error>>,
+}
+
+impl GroupFailure {
+    fn new(what: &'static str, e: rusqlite::Error) -> GroupFailure {
+        GroupFailure {
+            what,
+            error: Some(Arc::new(e)),
+        }
+    }
+
+    pub(crate) fn to_error(&self) -> StoreError {
+        match &self.error {
+            Some(e) => Kind::of(e).error(self.what.to_string(), Box::new(e.clone())),
+            // SQLite rolled back on its own: an I/O error or a full disk.
+            None => StoreError::unavailable(self.what, None),
+        }
+    }
+}
 
 /// The writer thread's loop: runs until every sender is gone.
 pub(crate) fn run(conn: Connection, rx: Receiver<Job>, counters: Arc<Counters>) {
@@ -113,7 +140,7 @@ pub(crate) fn run(conn: Connection, rx: Receiver<Job>, counters: Arc<Counters>) 
         let outcome = run_group(&conn, &mut group);
         counters.transactions.fetch_add(1, Ordering::Relaxed);
         counters.requests.fetch_add(group.len() as u64, Ordering::Relaxed);
-        let commit = outcome.as_ref().map(|_| ()).map_err(|m| m.as_str());
+        let commit = outcome.as_ref().map(|_| ());
         for job in group.drain(..) {
             job.finish(commit);
         }
@@ -126,12 +153,12 @@ fn exec_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
 }
 
 /// Runs a group in one transaction; `Err` when nothing of it was committed.
-fn run_group(conn: &Connection, group: &mut [Job]) -> std::result::Result<(), String> {
-    exec_cached(conn, "BEGIN IMMEDIATE").map_err(|e| format!("cannot begin a transaction: {e}"))?;
+fn run_group(conn: &Connection, group: &mut [Job]) -> std::result::Result<(), GroupFailure> {
+    exec_cached(conn, "BEGIN IMMEDIATE").map_err(|e| GroupFailure::new("cannot begin a transaction", e))?;
     let mut failure = None;
     for job in group.iter_mut() {
         if let Err(e) = exec_cached(conn, "SAVEPOINT request") {
-            failure = Some(format!("cannot open a savepoint: {e}"));
+            failure = Some(GroupFailure::new("cannot open a savepoint", e));
             break;
         }
         let keep = catch_unwind(AssertUnwindSafe(|| job.run(conn))).unwrap_or(false);
@@ -142,12 +169,15 @@ fn run_group(conn: &Connection, group: &mut [Job]) -> std::result::Result<(), St
         };
         if let Err(e) = end {
             // SQLite rolled the whole transaction back (disk full, I/O error…).
-            failure = Some(format!("the transaction was aborted: {e}"));
+            failure = Some(GroupFailure::new("the transaction was aborted", e));
             break;
         }
     }
     if failure.is_none() && conn.is_autocommit() {
-        failure = Some("the transaction was rolled back by SQLite".into());
+        failure = Some(GroupFailure {
+            what: "the transaction was rolled back by SQLite",
+            error: None,
+        });
     }
     if let Some(m) = failure {
         if !conn.is_autocommit() {
@@ -159,7 +189,7 @@ fn run_group(conn: &Connection, group: &mut [Job]) -> std::result::Result<(), St
         if !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
-        return Err(format!("commit failed: {e}"));
+        return Err(GroupFailure::new("the commit failed", e));
     }
     Ok(())
 }
@@ -195,8 +225,8 @@ mod tests {
         c
     }
 
-    fn finish_all(group: Vec<Job>, outcome: std::result::Result<(), String>) {
-        let commit = outcome.as_ref().map(|_| ()).map_err(|m| m.as_str());
+    fn finish_all(group: Vec<Job>, outcome: std::result::Result<(), GroupFailure>) {
+        let commit = outcome.as_ref().map(|_| ());
         for j in group {
             j.finish(commit);
         }
@@ -221,7 +251,7 @@ mod tests {
         finish_all(group, outcome);
         assert!(ra.recv().unwrap().is_ok());
         assert!(matches!(rb.recv().unwrap(), Err(StoreError::AlreadyExists(_))));
-        assert!(matches!(rp.recv().unwrap(), Err(StoreError::Backend(_))));
+        assert!(matches!(rp.recv().unwrap(), Err(StoreError::Internal { .. })));
         assert!(rd.recv().unwrap().is_ok());
         assert_eq!(values(&c), [1, 4]);
         assert!(c.is_autocommit());
@@ -245,8 +275,9 @@ mod tests {
         let outcome = run_group(&c, &mut group);
         assert!(outcome.is_err());
         finish_all(group, outcome);
-        assert!(matches!(ra.recv().unwrap(), Err(StoreError::Backend(_))));
-        assert!(matches!(rb.recv().unwrap(), Err(StoreError::Backend(_))));
+        // A deferred constraint: the writes contradict the stored data.
+        assert!(matches!(ra.recv().unwrap(), Err(StoreError::Conflict { .. })));
+        assert!(matches!(rb.recv().unwrap(), Err(StoreError::Conflict { .. })));
         assert!(values(&c).is_empty());
         assert!(c.is_autocommit());
     }
