@@ -54,5 +54,5 @@ impl Service {
 /// A store call whose blocking thread panicked or was cancelled (the runtime shutting down)
 /// is a storage failure: the one place the service makes a `StoreError` of its own.
 fn join_failure(e: tokio::task::JoinError) -> StoreError {
-    StoreError::Backend(e.to_string())
+    StoreError::internal("a store call's thread failed", Some(Box::new(e)))
 }

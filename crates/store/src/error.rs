@@ -96,15 +96,6 @@ impl StoreError {
         }
     }
 
-    /// The untyped failure of the previous API, kept so that callers not yet moved to the
-    /// typed variants still build; it is an [`StoreError::Internal`].
-    // TODO(lead): remove once crates/service uses `StoreError::internal` (its `db_raw`).
-    #[allow(non_snake_case)]
-    #[doc(hidden)]
-    pub fn Backend(what: String) -> StoreError {
-        StoreError::internal(what, None)
-    }
-
     /// True when the same request may succeed if tried again later.
     pub fn is_retryable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })
