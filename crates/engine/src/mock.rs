@@ -74,6 +74,9 @@ impl MockConfig {
             message: message.into(),
         };
         let mut cfg = MockConfig::default();
+        // Every response name a test case refers to, in document order, so the first
+        // dangling one reported is the same on every run.
+        let mut refs: Vec<(String, String)> = Vec::new();
         let machines = v
             .get("StateMachines")
             .and_then(Value::as_object)
@@ -97,6 +100,7 @@ impl MockConfig {
                         )
                     })?;
                     map.insert(s.clone(), name.to_string());
+                    refs.push((format!("/StateMachines/{m}/TestCases/{c}/{s}"), name.to_string()));
                 }
                 out.insert(c.clone(), map);
             }
@@ -131,17 +135,8 @@ impl MockConfig {
                 cfg.responses.insert(name.clone(), ranged);
             }
         }
-        for (m, cases) in &cfg.machines {
-            for (c, states) in cases {
-                for (s, r) in states {
-                    if !cfg.responses.contains_key(r) {
-                        return Err(invalid(
-                            &format!("/StateMachines/{m}/TestCases/{c}/{s}"),
-                            &format!("no mocked response named '{r}'"),
-                        ));
-                    }
-                }
-            }
+        if let Some((location, r)) = refs.iter().find(|(_, r)| !cfg.responses.contains_key(r)) {
+            return Err(invalid(location, &format!("no mocked response named '{r}'")));
         }
         Ok(cfg)
     }
