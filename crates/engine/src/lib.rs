@@ -26,4 +26,4 @@ pub const REPLAY_VERSION: u32 = 1;
 
 pub use command::{Command, CommandId, Input, TaskRequest};
 pub use execution::{Execution, ExecutionConfig, Outcome, format_uuid};
-pub use history::{EventKind, HistoryEvent};
+pub use history::{EventDetails, EventKind, HistoryEvent};

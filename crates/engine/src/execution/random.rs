@@ -11,18 +11,14 @@ pub(super) fn splitmix(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A version-4 UUID from 128 random bits.
+/// A version-4 UUID from 128 random bits (`a` the high half, `b` the low half); the version
+/// and variant bits are set over them.
 pub fn format_uuid(a: u64, b: u64) -> String {
-    let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-    let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xFFFF,
-        a & 0xFFFF,
-        b >> 48,
-        b & 0xFFFF_FFFF_FFFF
-    )
+    let bits = (u128::from(a) << 64) | u128::from(b);
+    uuid::Builder::from_random_bytes(bits.to_be_bytes())
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 impl Execution {
@@ -34,5 +30,26 @@ impl Execution {
         let a = self.next_random();
         let b = self.next_random();
         format_uuid(a, b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_keep_their_shape() {
+        assert_eq!(format_uuid(0, 0), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(format_uuid(u64::MAX, u64::MAX), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(
+            format_uuid(0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210),
+            "01234567-89ab-4def-bedc-ba9876543210"
+        );
+    }
+
+    #[test]
+    fn the_stream_is_splitmix64() {
+        let mut state = 0;
+        assert_eq!(splitmix(&mut state), 0xE220_A839_7B1D_CDAF);
     }
 }
