@@ -40,6 +40,14 @@ impl MapMode {
     }
 }
 
+/// How many iterations of a Map state run at once, and how many may fail.
+pub(super) struct MapLimits {
+    /// `usize::MAX` when unlimited.
+    pub(super) max_concurrency: usize,
+    pub(super) tolerated_count: Option<u64>,
+    pub(super) tolerated_percentage: Option<f64>,
+}
+
 pub(super) struct Fanout {
     pub(super) kind: FanoutKind,
     pub(super) pending: VecDeque<(usize, Value)>,
@@ -99,10 +107,13 @@ impl Execution {
         tid: ThreadId,
         m: &MapState,
         inputs: VecDeque<(usize, Value)>,
-        max_concurrency: usize,
-        tolerated_count: Option<u64>,
-        tolerated_percentage: Option<f64>,
+        limits: MapLimits,
     ) -> Flow {
+        let MapLimits {
+            max_concurrency,
+            tolerated_count,
+            tolerated_percentage,
+        } = limits;
         if self.probe.is_some() {
             self.note(|i| {
                 i.after_item_selector = Some(Value::Array(inputs.iter().map(|(_, v)| v.clone()).collect()));

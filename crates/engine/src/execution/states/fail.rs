@@ -20,87 +20,15 @@ impl Execution {
         }
     }
 
-    /// Runs a Fail state in its query language.
+    /// Runs a Fail state: the thread fails with the state's error and cause.
     pub(super) fn exec_fail(&mut self, tid: ThreadId, st: &State, f: &Fail) -> Flow {
-        match st.query_language {
-            QueryLanguage::JsonPath => self.fail_jsonpath(tid, f),
-            QueryLanguage::Jsonata => {
-                let r = self.fail_jsonata(tid, f);
-                self.or_runtime_error(tid, r)
-            }
-        }
+        let r = self.fail_flow(tid, st.query_language, f);
+        self.or_runtime_error(tid, r)
     }
 
-    fn fail_jsonpath(&mut self, tid: ThreadId, f: &Fail) -> Flow {
-        let error = match self.fail_field(tid, &f.error, "ErrorPath") {
-            Ok(v) => v,
-            Err(e) => return self.runtime_error(tid, e),
-        };
-        let cause = match self.fail_field(tid, &f.cause, "CausePath") {
-            Ok(v) => v,
-            Err(e) => return self.runtime_error(tid, e),
-        };
-        self.finish_thread(
-            tid,
-            Err(StatesError {
-                error: error.unwrap_or_default(),
-                cause,
-                location: None,
-            }),
-        );
-        Flow::Park
-    }
-
-    pub(in crate::execution) fn fail_field(
-        &mut self,
-        tid: ThreadId,
-        field: &Option<FailField>,
-        name: &str,
-    ) -> Result<Option<String>, StatesError> {
-        Ok(match field {
-            None => None,
-            Some(FailField::Literal(s)) => Some(s.clone()),
-            Some(FailField::Path(path)) => {
-                let v = self.select(tid, path, None).map_err(|_| {
-                    let input = self.thread(tid).input.to_string();
-                    StatesError::runtime(format!(
-                        "The JSONPath '{}' specified for the field '{name}' could not be found in the input '{input}'",
-                        path.as_str()
-                    ))
-                })?;
-                Some(match v {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                })
-            }
-            Some(FailField::Intrinsic(call)) => {
-                let input = self.thread(tid).input.clone();
-                let v = self.with_env(tid, &input, |env| call.eval(env))?;
-                Some(match v {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                })
-            }
-            Some(FailField::Expr(_)) => {
-                return Err(StatesError::runtime("JSONata expressions are not supported yet"));
-            }
-        })
-    }
-
-    fn fail_jsonata(&mut self, tid: ThreadId, f: &Fail) -> Result<Flow, StatesError> {
-        let mut text = |field: &Option<FailField>, name: &str| -> Result<Option<String>, StatesError> {
-            Ok(match field {
-                None => None,
-                Some(FailField::Literal(s)) => Some(s.clone()),
-                Some(FailField::Expr(tpl)) => Some(match self.eval_j(tid, tpl, name, Extra::default())? {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                }),
-                Some(_) => None,
-            })
-        };
-        let error = text(&f.error, "Error")?;
-        let cause = text(&f.cause, "Cause")?;
+    fn fail_flow(&mut self, tid: ThreadId, ql: QueryLanguage, f: &Fail) -> Result<Flow, StatesError> {
+        let error = self.fail_text(tid, ql, &f.error, "Error")?;
+        let cause = self.fail_text(tid, ql, &f.cause, "Cause")?;
         self.finish_thread(
             tid,
             Err(StatesError {
@@ -110,5 +38,41 @@ impl Execution {
             }),
         );
         Ok(Flow::Park)
+    }
+
+    /// `Error` or `Cause` (`name`): a literal, a `…Path` or an intrinsic call (JSONPath), or
+    /// an expression (JSONata); non-strings are shown as JSON. A form the query language does
+    /// not read yields nothing (under JSONata) or an error (an expression under JSONPath).
+    fn fail_text(
+        &mut self,
+        tid: ThreadId,
+        ql: QueryLanguage,
+        field: &Option<FailField>,
+        name: &str,
+    ) -> Result<Option<String>, StatesError> {
+        let v = match (field, ql) {
+            (None, _) => return Ok(None),
+            (Some(FailField::Literal(s)), _) => return Ok(Some(s.clone())),
+            (Some(FailField::Path(path)), QueryLanguage::JsonPath) => self.select(tid, path, None).map_err(|_| {
+                let input = self.thread(tid).input.to_string();
+                StatesError::runtime(format!(
+                    "The JSONPath '{}' specified for the field '{name}Path' could not be found in the input '{input}'",
+                    path.as_str()
+                ))
+            })?,
+            (Some(FailField::Intrinsic(call)), QueryLanguage::JsonPath) => {
+                let input = self.thread(tid).input.clone();
+                self.with_env(tid, &input, |env| call.eval(env))?
+            }
+            (Some(FailField::Expr(_)), QueryLanguage::JsonPath) => {
+                return Err(StatesError::runtime("JSONata expressions are not supported yet"));
+            }
+            (Some(FailField::Expr(tpl)), QueryLanguage::Jsonata) => self.eval_j(tid, tpl, name, Extra::default())?,
+            (Some(FailField::Path(_) | FailField::Intrinsic(_)), QueryLanguage::Jsonata) => return Ok(None),
+        };
+        Ok(Some(match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        }))
     }
 }
