@@ -13,6 +13,14 @@ pub struct HistoryEvent {
     pub kind: EventKind,
 }
 
+/// The details object of an event in AWS's shape: its key in the event
+/// (`taskScheduledEventDetails`, …) and its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventDetails {
+    pub key: &'static str,
+    pub fields: Map<String, Value>,
+}
+
 /// How task and Lambda events name what ran.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskResource {
@@ -192,6 +200,20 @@ impl HistoryEvent {
     /// `data_as_text` the `input`/`output`/`parameters` fields are JSON text, as the API sends
     /// them; otherwise they stay values (the shape of the conformance corpus).
     pub fn to_json(&self, data_as_text: bool) -> Value {
+        let mut out = Map::new();
+        out.insert("type".into(), Value::String(self.type_name()));
+        out.insert("id".into(), json!(self.id));
+        out.insert("previousEventId".into(), json!(self.previous_event_id));
+        if let Some(d) = self.details(data_as_text) {
+            out.insert(d.key.into(), Value::Object(d.fields));
+        }
+        Value::Object(out)
+    }
+
+    /// The event's details object (`stateEnteredEventDetails`, …) as AWS shapes it, or `None`
+    /// for the events that have none (`ParallelStateStarted`, …). `data_as_text` as in
+    /// [`HistoryEvent::to_json`]. A store keeps this next to the event's type and ids.
+    pub fn details(&self, data_as_text: bool) -> Option<EventDetails> {
         use EventKind::*;
         let data = |v: &Value| -> Value {
             if data_as_text {
@@ -376,14 +398,7 @@ impl HistoryEvent {
             }
             _ => None,
         };
-        let mut out = Map::new();
-        out.insert("type".into(), Value::String(self.type_name()));
-        out.insert("id".into(), json!(self.id));
-        out.insert("previousEventId".into(), json!(self.previous_event_id));
-        if let Some(k) = key {
-            out.insert(k.into(), Value::Object(details));
-        }
-        Value::Object(out)
+        key.map(|key| EventDetails { key, fields: details })
     }
 }
 
@@ -396,4 +411,42 @@ fn iteration(details: &mut Map<String, Value>, index: usize, name: &str, key: &'
 fn task_res(details: &mut Map<String, Value>, res: &TaskResource) {
     details.insert("resourceType".into(), Value::String(res.resource_type.clone()));
     details.insert("resource".into(), Value::String(res.resource.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind) -> HistoryEvent {
+        HistoryEvent {
+            id: 2,
+            previous_event_id: 1,
+            timestamp_ms: 0,
+            kind,
+        }
+    }
+
+    #[test]
+    fn details_are_the_details_object_of_the_json_shape() {
+        let e = event(EventKind::StateEntered {
+            state_type: "Pass",
+            name: "P".into(),
+            input: json!({"a": 1}),
+        });
+        let d = e.details(true).expect("details");
+        assert_eq!(d.key, "stateEnteredEventDetails");
+        assert_eq!(d.fields["input"], json!("{\"a\":1}"));
+        assert_eq!(e.to_json(true)[d.key], Value::Object(d.fields));
+        assert_eq!(e.details(false).unwrap().fields["input"], json!({"a": 1}));
+    }
+
+    #[test]
+    fn events_without_details_have_none() {
+        let e = event(EventKind::ParallelStateStarted);
+        assert_eq!(e.details(true), None);
+        assert_eq!(
+            e.to_json(true),
+            json!({"type": "ParallelStateStarted", "id": 2, "previousEventId": 1})
+        );
+    }
 }

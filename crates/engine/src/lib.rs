@@ -14,6 +14,16 @@ pub mod mock;
 pub mod test_state;
 pub mod time;
 
+/// The version of the interpreter's rules for turning the same definition, configuration and
+/// inputs into the same events and commands.
+///
+/// A durable runtime rebuilds an execution by feeding its journal to a new [`Execution`];
+/// that reproduces the stored history only if the rules have not changed in between. Bump
+/// this on any change that alters which events or commands an input produces (their order,
+/// ids, contents or timing), so the runtime can store it with each journal and refuse, or
+/// replay under the old rules, an execution journaled by an older engine.
+pub const REPLAY_VERSION: u32 = 1;
+
 pub use command::{Command, CommandId, Input, TaskRequest};
 pub use execution::{Execution, ExecutionConfig, Outcome, format_uuid};
-pub use history::{EventKind, HistoryEvent};
+pub use history::{EventDetails, EventKind, HistoryEvent};

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::command::{Command, CommandId, Input, TaskRequest};
 use crate::execution::{Execution, Outcome};
-use crate::mock::{MockResponse, TestCase};
+use crate::mock::{MockAnswerer, TestCase};
 
 /// Answers a task: its output, or an error name and cause.
 pub trait TaskHandler {
@@ -55,27 +55,21 @@ fn unresolved(r: &TaskRequest) -> (String, Option<String>) {
 
 /// Answers tasks from a mock test case, counting invocations per state.
 pub struct MockTasks {
-    case: TestCase,
-    calls: HashMap<String, u64>,
+    answers: MockAnswerer,
 }
 
 impl MockTasks {
     pub fn new(case: TestCase) -> Self {
         MockTasks {
-            case,
-            calls: HashMap::new(),
+            answers: MockAnswerer::new(Some(case)),
         }
     }
 }
 
 impl TaskHandler for MockTasks {
     fn invoke(&mut self, r: &TaskRequest) -> Result<Value, (String, Option<String>)> {
-        let n = self.calls.entry(r.state_name.clone()).or_insert(0);
-        let response = self.case.respond(&r.state_name, *n).cloned();
-        *n += 1;
-        match response {
-            Some(MockResponse::Return(v)) => Ok(v),
-            Some(MockResponse::Throw { error, cause }) => Err((error, cause)),
+        match self.answers.answer(r) {
+            Some(response) => response.into_result(),
             None => Err(unresolved(r)),
         }
     }

@@ -22,6 +22,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::command::TaskRequest;
+
 #[derive(Debug, Error, PartialEq)]
 pub enum MockError {
     #[error("the mock configuration is not valid JSON: {0}")]
@@ -39,6 +41,16 @@ pub enum MockError {
 pub enum MockResponse {
     Return(Value),
     Throw { error: String, cause: Option<String> },
+}
+
+impl MockResponse {
+    /// The task's output, or its error name and cause.
+    pub fn into_result(self) -> Result<Value, (String, Option<String>)> {
+        match self {
+            MockResponse::Return(v) => Ok(v),
+            MockResponse::Throw { error, cause } => Err((error, cause)),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +86,9 @@ impl MockConfig {
             message: message.into(),
         };
         let mut cfg = MockConfig::default();
+        // Every response name a test case refers to, in document order, so the first
+        // dangling one reported is the same on every run.
+        let mut refs: Vec<(String, String)> = Vec::new();
         let machines = v
             .get("StateMachines")
             .and_then(Value::as_object)
@@ -97,6 +112,7 @@ impl MockConfig {
                         )
                     })?;
                     map.insert(s.clone(), name.to_string());
+                    refs.push((format!("/StateMachines/{m}/TestCases/{c}/{s}"), name.to_string()));
                 }
                 out.insert(c.clone(), map);
             }
@@ -131,17 +147,8 @@ impl MockConfig {
                 cfg.responses.insert(name.clone(), ranged);
             }
         }
-        for (m, cases) in &cfg.machines {
-            for (c, states) in cases {
-                for (s, r) in states {
-                    if !cfg.responses.contains_key(r) {
-                        return Err(invalid(
-                            &format!("/StateMachines/{m}/TestCases/{c}/{s}"),
-                            &format!("no mocked response named '{r}'"),
-                        ));
-                    }
-                }
-            }
+        if let Some((location, r)) = refs.iter().find(|(_, r)| !cfg.responses.contains_key(r)) {
+            return Err(invalid(location, &format!("no mocked response named '{r}'")));
         }
         Ok(cfg)
     }
@@ -181,6 +188,52 @@ impl TestCase {
     }
 }
 
+/// Answers Task states from a test case, counting the invocations of each state so that
+/// responses keyed by invocation number (`"0"`, `"1-2"`) apply in turn.
+///
+/// Both drivers use it: the in-process one ([`crate::local::MockTasks`]) and the server's
+/// runtime, which after a restart first [`count`](MockAnswerer::count)s the invocations its
+/// journal replays, then answers the new ones where the execution left off.
+#[derive(Debug, Clone, Default)]
+pub struct MockAnswerer {
+    case: Option<TestCase>,
+    /// Invocations so far, per state name (looked up only, never iterated).
+    calls: HashMap<String, u64>,
+}
+
+impl MockAnswerer {
+    /// An answerer for `case`; without one, no state is mocked.
+    pub fn new(case: Option<TestCase>) -> Self {
+        MockAnswerer {
+            case,
+            calls: HashMap::new(),
+        }
+    }
+
+    /// Counts an invocation of `state` that was answered before (a replayed one).
+    pub fn count(&mut self, state: &str) {
+        *self.calls.entry(state.to_string()).or_insert(0) += 1;
+    }
+
+    /// How many invocations of `state` have been answered or counted.
+    pub fn invocations(&self, state: &str) -> u64 {
+        self.calls.get(state).copied().unwrap_or(0)
+    }
+
+    /// The mocked answer to `request`, counting the invocation; `None` when the test case
+    /// does not mock its state (the caller says why in its own words).
+    pub fn answer(&mut self, request: &TaskRequest) -> Option<MockResponse> {
+        let n = self.calls.entry(request.state_name.clone()).or_insert(0);
+        let response = self
+            .case
+            .as_ref()
+            .and_then(|c| c.respond(&request.state_name, *n))
+            .cloned();
+        *n += 1;
+        response
+    }
+}
+
 fn parse_range(key: &str) -> Option<(u64, u64)> {
     match key.split_once('-') {
         Some((a, b)) => {
@@ -212,6 +265,43 @@ mod tests {
         assert_eq!(tc.respond("S", 7), Some(&MockResponse::Return(json!({"ok": true}))));
         assert_eq!(tc.respond("Other", 0), None);
         assert!(matches!(cfg.test_case("M", "X"), Err(MockError::NoTestCase { .. })));
+    }
+
+    #[test]
+    fn the_answerer_counts_invocations_and_resumes_after_replay() {
+        let cfg = MockConfig::from_value(&json!({
+            "StateMachines": {"M": {"TestCases": {"T": {"S": "R"}}}},
+            "MockedResponses": {"R": {
+                "0": {"Throw": {"Error": "Busy"}},
+                "1": {"Return": 1},
+                "2": {"Return": 2}
+            }}
+        }))
+        .unwrap();
+        let request = |state: &str| TaskRequest {
+            id: 1,
+            state_name: state.into(),
+            resource: "arn:aws:states:::lambda:invoke".into(),
+            input: json!({}),
+            timeout_seconds: None,
+            heartbeat_seconds: None,
+        };
+        let mut fresh = MockAnswerer::new(Some(cfg.test_case("M", "T").unwrap()));
+        assert_eq!(
+            fresh.answer(&request("S")).unwrap().into_result(),
+            Err(("Busy".into(), None))
+        );
+        assert_eq!(fresh.answer(&request("S")).unwrap().into_result(), Ok(json!(1)));
+        assert_eq!(fresh.answer(&request("Other")), None);
+        assert_eq!(fresh.invocations("Other"), 1);
+
+        // After a restart: two invocations replayed, the next one gets the third response.
+        let mut resumed = MockAnswerer::new(Some(cfg.test_case("M", "T").unwrap()));
+        resumed.count("S");
+        resumed.count("S");
+        assert_eq!(resumed.answer(&request("S")), Some(MockResponse::Return(json!(2))));
+
+        assert_eq!(MockAnswerer::new(None).answer(&request("S")), None);
     }
 
     #[test]

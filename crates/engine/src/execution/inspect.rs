@@ -10,7 +10,8 @@ use asl::definition::*;
 use asl::error::StatesError;
 use serde_json::{Map, Value};
 
-use super::{Execution, Flow, ThreadId};
+use super::Execution;
+use super::thread::{Flow, ThreadId};
 
 /// What the tested state did to its data: TestState's `inspectionData`.
 #[derive(Debug, Clone, Default, PartialEq)]

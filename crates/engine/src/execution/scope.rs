@@ -7,7 +7,9 @@ use asl::definition::*;
 use asl::env::Scope;
 use serde_json::{Map, Value, json};
 
-use super::{ExecutionConfig, Thread, splitmix};
+use super::ExecutionConfig;
+use super::random::splitmix;
+use super::thread::Thread;
 use crate::time::format_millis;
 
 /// The [`Scope`] of one state's evaluation: builds `$$` only if something reads it.

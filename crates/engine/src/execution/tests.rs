@@ -1,7 +1,9 @@
 //! Unit tests of the interpreter: each runs a small definition to its end.
+use super::payload::{MAX_PAYLOAD_BYTES, within_size};
 use super::*;
 use crate::local::{MockTasks, NoTasks, TaskHandler, VirtualClock};
 use crate::mock::MockConfig;
+use serde_json::json;
 
 fn run_with(def: Value, input: Value, tasks: &mut dyn TaskHandler) -> (Outcome, Vec<String>) {
     let def = Arc::new(StateMachine::from_value(&def).expect("valid definition"));

@@ -1,0 +1,64 @@
+//! Each state type's execution, one module per type. A state module holds both query
+//! languages: the JSONPath flow and the JSONata one share the steps that do not depend on how
+//! a field is evaluated (dispatching the task, arming the timer, starting the children).
+
+mod choice;
+mod fail;
+mod map;
+mod parallel;
+mod pass;
+mod task;
+mod wait;
+
+use asl::definition::*;
+use serde_json::Value;
+
+use crate::execution::Execution;
+use crate::execution::thread::{Flow, ThreadId};
+
+#[derive(Clone, Copy)]
+pub(in crate::execution) enum Num {
+    Int,
+    Float,
+}
+
+/// A value as AWS shows it in messages: strings bare, everything else as JSON.
+pub(in crate::execution) fn render_plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub(in crate::execution) fn json_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+impl Execution {
+    /// Runs the current state's work.
+    pub(in crate::execution) fn execute(&mut self, tid: ThreadId) -> Flow {
+        let def = self.def.clone();
+        let (block, state) = {
+            let t = self.thread(tid);
+            (t.block, t.state)
+        };
+        let st = def.state(block, state);
+        match &st.kind {
+            StateKind::Pass(p) => self.exec_pass(tid, st, p),
+            StateKind::Succeed => self.exec_succeed(tid, st),
+            StateKind::Fail(f) => self.exec_fail(tid, st, f),
+            StateKind::Choice(c) => self.exec_choice(tid, st, c),
+            StateKind::Wait(w) => self.exec_wait(tid, st, w),
+            StateKind::Task(task) => self.exec_task(tid, st, task),
+            StateKind::Parallel(p) => self.exec_parallel(tid, st, p),
+            StateKind::Map(m) => self.exec_map(tid, st, m),
+        }
+    }
+}
