@@ -151,12 +151,9 @@ pub(crate) fn drain(exec: &mut Execution) -> Vec<Command> {
 
 /// An engine event in the stored (API) shape: data fields as JSON text.
 pub(crate) fn to_stored(e: &HistoryEvent) -> StoredEvent {
-    let json = e.to_json(true);
-    let details = json.as_object().and_then(|m| {
-        m.iter()
-            .find(|(k, _)| k.ends_with("EventDetails"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-    });
+    let details = e
+        .details(true)
+        .map(|d| (d.key.to_string(), Value::Object(d.fields)));
     StoredEvent {
         id: e.id,
         previous_event_id: e.previous_event_id,

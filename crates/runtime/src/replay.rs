@@ -26,9 +26,9 @@ use thiserror::Error;
 use crate::actor::{drain, to_stored};
 use crate::tasks::TaskAnswers;
 
-/// The rules this build replays journals by; recorded with every execution it starts.
-// TODO(lead): engine::REPLAY_VERSION
-pub(crate) const ENGINE_REPLAY_VERSION: u32 = 1;
+/// The rules this build replays journals by (the engine's); recorded with every execution
+/// it starts.
+pub(crate) const ENGINE_REPLAY_VERSION: u32 = engine::REPLAY_VERSION;
 
 /// Replay versions whose journals this build replays identically (today only its own).
 /// When the engine's version goes up without changing what an old journal replays to, the
