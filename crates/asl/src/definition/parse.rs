@@ -517,6 +517,7 @@ impl Parser {
             ));
         }
         Task {
+            target: Resource::parse(resource.as_str()),
             resource,
             parameters: self.template(obj, "Parameters", loc),
             arguments: self.jsonata(obj, "Arguments", loc),
