@@ -2,60 +2,66 @@
 
 use super::*;
 
+/// The two kinds of error handler, which share their list's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handler {
+    Retrier,
+    Catcher,
+}
+
+impl Handler {
+    /// The state field holding the list.
+    fn field(self) -> &'static str {
+        match self {
+            Handler::Retrier => "Retry",
+            Handler::Catcher => "Catch",
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Handler::Retrier => "Retrier",
+            Handler::Catcher => "Catcher",
+        }
+    }
+
+    /// The fields a handler object may hold.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Handler::Retrier => &[
+                "ErrorEquals",
+                "IntervalSeconds",
+                "MaxAttempts",
+                "BackoffRate",
+                "MaxDelaySeconds",
+                "JitterStrategy",
+                "Comment",
+            ],
+            Handler::Catcher => &["ErrorEquals", "Next", "ResultPath", "Assign", "Output", "Comment"],
+        }
+    }
+}
+
 impl Parser {
     pub(super) fn retriers(&mut self, obj: &Map<String, Value>, loc: &str) -> Vec<Retrier> {
         let mut out = Vec::new();
-        let Some(v) = obj.get("Retry") else {
-            return out;
-        };
-        let Some(items) = v.as_array() else {
-            self.diags.push(Diagnostic::schema(
-                "The value for the field 'Retry' must be an ARRAY",
-                format!("{loc}/Retry"),
-            ));
-            return out;
-        };
-        let n = items.len();
-        for (i, r) in items.iter().enumerate() {
-            let rloc = format!("{loc}/Retry/{i}");
-            let Some(robj) = r.as_object() else {
-                self.diags
-                    .push(Diagnostic::schema("A Retrier must be a JSON object", rloc));
-                continue;
-            };
-            for key in robj.keys() {
-                if !matches!(
-                    key.as_str(),
-                    "ErrorEquals"
-                        | "IntervalSeconds"
-                        | "MaxAttempts"
-                        | "BackoffRate"
-                        | "MaxDelaySeconds"
-                        | "JitterStrategy"
-                        | "Comment"
-                ) {
-                    self.diags.push(Diagnostic::schema(
-                        format!("Field '{key}' is not supported"),
-                        rloc.clone(),
-                    ));
-                }
-            }
-            let error_equals = self.error_equals(robj, &rloc, i + 1 == n);
+        self.each_handler(obj, loc, Handler::Retrier, |this, robj, rloc, last| {
+            let error_equals = this.error_equals(robj, rloc, last);
             let interval_seconds = match robj.get("IntervalSeconds") {
-                Some(v) => self
-                    .positive_int(v, "IntervalSeconds", &rloc, 1, 99_999_999)
+                Some(v) => this
+                    .positive_int(v, "IntervalSeconds", rloc, 1, 99_999_999)
                     .unwrap_or(1),
                 None => 1,
             };
             let max_attempts = match robj.get("MaxAttempts") {
-                Some(v) => self.positive_int(v, "MaxAttempts", &rloc, 0, 99_999_999).unwrap_or(3),
+                Some(v) => this.positive_int(v, "MaxAttempts", rloc, 0, 99_999_999).unwrap_or(3),
                 None => 3,
             };
             let backoff_rate = match robj.get("BackoffRate") {
                 Some(v) => match v.as_f64() {
                     Some(b) if b >= 1.0 => b,
                     _ => {
-                        self.diags.push(Diagnostic::schema(
+                        this.diags.push(Diagnostic::schema(
                             "The value for the field 'BackoffRate' must be a number greater than or equal to 1.0",
                             format!("{rloc}/BackoffRate"),
                         ));
@@ -65,7 +71,7 @@ impl Parser {
                 None => 2.0,
             };
             let max_delay_seconds = match robj.get("MaxDelaySeconds") {
-                Some(v) => self.positive_int(v, "MaxDelaySeconds", &rloc, 1, 31_622_400),
+                Some(v) => this.positive_int(v, "MaxDelaySeconds", rloc, 1, 31_622_400),
                 None => None,
             };
             let jitter = match robj.get("JitterStrategy") {
@@ -73,7 +79,7 @@ impl Parser {
                 Some(Value::String(s)) if s == "NONE" => Jitter::None,
                 Some(Value::String(s)) if s == "FULL" => Jitter::Full,
                 Some(_) => {
-                    self.diags.push(Diagnostic::schema(
+                    this.diags.push(Diagnostic::schema(
                         "The field 'JitterStrategy' should have one of these values: [FULL, NONE]",
                         format!("{rloc}/JitterStrategy"),
                     ));
@@ -88,7 +94,7 @@ impl Parser {
                 max_delay_seconds,
                 jitter,
             });
-        }
+        });
         out
     }
 
@@ -100,56 +106,71 @@ impl Parser {
         ql: QueryLanguage,
     ) -> Vec<Catcher> {
         let mut out = Vec::new();
-        let Some(v) = obj.get("Catch") else {
-            return out;
-        };
-        let Some(items) = v.as_array() else {
-            self.diags.push(Diagnostic::schema(
-                "The value for the field 'Catch' must be an ARRAY",
-                format!("{loc}/Catch"),
-            ));
-            return out;
-        };
-        let n = items.len();
-        for (i, c) in items.iter().enumerate() {
-            let cloc = format!("{loc}/Catch/{i}");
-            let Some(cobj) = c.as_object() else {
-                self.diags
-                    .push(Diagnostic::schema("A Catcher must be a JSON object", cloc));
-                continue;
-            };
-            for key in cobj.keys() {
-                if !matches!(
-                    key.as_str(),
-                    "ErrorEquals" | "Next" | "ResultPath" | "Assign" | "Output" | "Comment"
-                ) {
-                    self.diags.push(Diagnostic::schema(
-                        format!("Field '{key}' is not supported"),
-                        cloc.clone(),
-                    ));
-                }
-            }
-            let error_equals = self.error_equals(cobj, &cloc, i + 1 == n);
+        self.each_handler(obj, loc, Handler::Catcher, |this, cobj, cloc, last| {
+            let error_equals = this.error_equals(cobj, cloc, last);
             let next = match cobj.get("Next") {
-                Some(Value::String(s)) => self.target(s, &format!("{cloc}/Next"), index),
+                Some(Value::String(s)) => this.target(s, &format!("{cloc}/Next"), index),
                 _ => {
-                    self.diags
-                        .push(Diagnostic::schema("These fields are required: [Next]", cloc.clone()));
+                    this.diags
+                        .push(Diagnostic::schema("These fields are required: [Next]", cloc));
                     None
                 }
             };
-            let result_path = self.opt_path(cobj, "ResultPath", &cloc);
+            let result_path = this.opt_path(cobj, "ResultPath", cloc);
             if let Some(next) = next {
                 out.push(Catcher {
                     error_equals,
                     next,
                     result_path,
-                    assign: self.assign(cobj, &cloc, ql),
-                    output: self.jsonata(cobj, "Output", &cloc),
+                    assign: this.assign(cobj, cloc, ql),
+                    output: this.jsonata(cobj, "Output", cloc),
                 });
             }
-        }
+        });
         out
+    }
+
+    /// Walks a `Retry` or `Catch` list: the list must be an array of objects holding only
+    /// the handler's fields; `f` parses each object (with its location and whether it is the
+    /// last), in order, so diagnostics come out item by item.
+    fn each_handler(
+        &mut self,
+        obj: &Map<String, Value>,
+        loc: &str,
+        handler: Handler,
+        mut f: impl FnMut(&mut Self, &Map<String, Value>, &str, bool),
+    ) {
+        let field = handler.field();
+        let Some(v) = obj.get(field) else {
+            return;
+        };
+        let Some(items) = v.as_array() else {
+            self.diags.push(Diagnostic::schema(
+                format!("The value for the field '{field}' must be an ARRAY"),
+                format!("{loc}/{field}"),
+            ));
+            return;
+        };
+        let n = items.len();
+        for (i, item) in items.iter().enumerate() {
+            let iloc = format!("{loc}/{field}/{i}");
+            let Some(iobj) = item.as_object() else {
+                self.diags.push(Diagnostic::schema(
+                    format!("A {} must be a JSON object", handler.noun()),
+                    iloc,
+                ));
+                continue;
+            };
+            for key in iobj.keys() {
+                if !handler.fields().contains(&key.as_str()) {
+                    self.diags.push(Diagnostic::schema(
+                        format!("Field '{key}' is not supported"),
+                        iloc.clone(),
+                    ));
+                }
+            }
+            f(self, iobj, &iloc, i + 1 == n);
+        }
     }
 
     pub(super) fn error_equals(&mut self, obj: &Map<String, Value>, loc: &str, last: bool) -> Vec<String> {

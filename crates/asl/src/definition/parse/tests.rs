@@ -49,3 +49,17 @@ fn nested_blocks_are_flat() {
     assert_eq!(sm.blocks.len(), 3);
     assert_eq!(sm.block(BlockId(2)).states[0].name, "B");
 }
+
+/// Retry and Catch lists share one walker; their diagnostics still come out item by item,
+/// in the order and wording they always had.
+#[test]
+fn retry_and_catch_diagnostics_item_by_item() {
+    let text = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true,
+        "Retry":[{"ErrorEquals":["States.ALL"],"Bad":1,"BackoffRate":0.5},7,{"ErrorEquals":[],"JitterStrategy":"X","MaxAttempts":-1}],
+        "Catch":[{"ErrorEquals":["E"],"Oops":true},"x",{"Next":"T","ResultPath":"bad path"}]},
+      "U":{"Type":"Parallel","Branches":[],"Retry":{},"Catch":3,"End":true}}}"#;
+    assert_eq!(
+        err(text),
+        "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Field 'Bad' is not supported at /States/T/Retry/0, SCHEMA_VALIDATION_FAILED: States.ALL must appear alone in ErrorEquals and in the last Retrier or Catcher at /States/T/Retry/0/ErrorEquals, SCHEMA_VALIDATION_FAILED: The value for the field 'BackoffRate' must be a number greater than or equal to 1.0 at /States/T/Retry/0/BackoffRate, SCHEMA_VALIDATION_FAILED: A Retrier must be a JSON object at /States/T/Retry/1, SCHEMA_VALIDATION_FAILED: The value for the field 'ErrorEquals' must be a non-empty ARRAY of STRINGs at /States/T/Retry/2/ErrorEquals, SCHEMA_VALIDATION_FAILED: The value for the field 'MaxAttempts' must be an INTEGER between 0 and 99999999 at /States/T/Retry/2/MaxAttempts, SCHEMA_VALIDATION_FAILED: The field 'JitterStrategy' should have one of these values: [FULL, NONE] at /States/T/Retry/2/JitterStrategy, SCHEMA_VALIDATION_FAILED: Field 'Oops' is not supported at /States/T/Catch/0, SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/T/Catch/0, SCHEMA_VALIDATION_FAILED: A Catcher must be a JSON object at /States/T/Catch/1, SCHEMA_VALIDATION_FAILED: These fields are required: [ErrorEquals] at /States/T/Catch/2, SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid JSONPath at /States/T/Catch/2, SCHEMA_VALIDATION_FAILED: The value for the field 'Branches' must be a non-empty ARRAY at /States/U/Branches, SCHEMA_VALIDATION_FAILED: The value for the field 'Retry' must be an ARRAY at /States/U/Retry, SCHEMA_VALIDATION_FAILED: The value for the field 'Catch' must be an ARRAY at /States/U/Catch, MISSING_TRANSITION_TARGET: State \"U\" is not reachable. at /States/U'"
+    );
+}
