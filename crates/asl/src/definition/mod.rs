@@ -20,7 +20,7 @@ use crate::template::Template;
 pub type JTemplate = crate::jsonata::Template;
 
 pub use parse::DefinitionError;
-pub use resource::{Integration, Pattern, Resource};
+pub use resource::{Integration, IntegrationPattern, Resource};
 
 /// Index of a [`Block`] in [`StateMachine::blocks`]. The top level is block 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

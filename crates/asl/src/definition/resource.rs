@@ -3,7 +3,7 @@
 //! The engine needs to know which integration a Task calls (a Lambda function, an activity,
 //! an optimized integration, an AWS SDK call…) and how it waits for it (request-response,
 //! `.sync`, `.sync:2`, `.waitForTaskToken`). Parsing the ARN once into [`Integration`] and
-//! [`Pattern`] means dispatch is a `match`, and a new integration is a new variant rather
+//! [`IntegrationPattern`] means dispatch is a `match`, and a new integration is a new variant rather
 //! than one more string comparison somewhere in the interpreter.
 //!
 //! Parsing never fails and never adds a diagnostic: AWS validates the ARN when the state
@@ -17,9 +17,10 @@
 
 use std::fmt;
 
-/// How a Task waits for its integration (the suffix of an optimized integration's action).
+/// How a Task waits for its integration (AWS: the service integration pattern; the suffix of
+/// an optimized integration's action).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Pattern {
+pub enum IntegrationPattern {
     /// No suffix: the call's response is the result.
     #[default]
     RequestResponse,
@@ -31,25 +32,29 @@ pub enum Pattern {
     WaitForTaskToken,
 }
 
-impl Pattern {
+impl IntegrationPattern {
     /// The suffix as written in the resource (`""` for request-response).
     pub fn suffix(self) -> &'static str {
         match self {
-            Pattern::RequestResponse => "",
-            Pattern::Sync => ".sync",
-            Pattern::Sync2 => ".sync:2",
-            Pattern::WaitForTaskToken => ".waitForTaskToken",
+            IntegrationPattern::RequestResponse => "",
+            IntegrationPattern::Sync => ".sync",
+            IntegrationPattern::Sync2 => ".sync:2",
+            IntegrationPattern::WaitForTaskToken => ".waitForTaskToken",
         }
     }
 
     /// Splits a known suffix off `action` (`.sync:2` is tried before `.sync`).
-    fn split(action: &str) -> (&str, Pattern) {
-        for pattern in [Pattern::Sync2, Pattern::Sync, Pattern::WaitForTaskToken] {
+    fn split(action: &str) -> (&str, IntegrationPattern) {
+        for pattern in [
+            IntegrationPattern::Sync2,
+            IntegrationPattern::Sync,
+            IntegrationPattern::WaitForTaskToken,
+        ] {
             if let Some(base) = action.strip_suffix(pattern.suffix()) {
                 return (base, pattern);
             }
         }
-        (action, Pattern::RequestResponse)
+        (action, IntegrationPattern::RequestResponse)
     }
 }
 
@@ -65,7 +70,7 @@ pub enum Integration {
         qualifier: Option<String>,
     },
     /// `arn:aws:states:::lambda:invoke`.
-    LambdaInvoke(Pattern),
+    LambdaInvoke(IntegrationPattern),
     /// An activity, `arn:aws:states:REGION:ACCOUNT:activity:NAME`.
     Activity {
         region: String,
@@ -73,21 +78,21 @@ pub enum Integration {
         name: String,
     },
     /// `arn:aws:states:::states:startExecution` (a child execution).
-    StartExecution(Pattern),
+    StartExecution(IntegrationPattern),
     /// `arn:aws:states:::http:invoke`.
-    HttpInvoke(Pattern),
+    HttpInvoke(IntegrationPattern),
     /// `arn:aws:states:::aws-sdk:SERVICE:ACTION`.
     AwsSdk {
         service: String,
         action: String,
-        pattern: Pattern,
+        pattern: IntegrationPattern,
     },
     /// Any other optimized integration, `arn:aws:states:::SERVICE:ACTION`
     /// (`sqs:sendMessage`, `dynamodb:putItem`, `s3:getObject`…).
     Optimized {
         service: String,
         action: String,
-        pattern: Pattern,
+        pattern: IntegrationPattern,
     },
     /// Anything else; only the text is known.
     Other,
@@ -120,12 +125,12 @@ impl Resource {
 
     /// The integration pattern; a Lambda function, an activity and an unknown resource
     /// are request-response.
-    pub fn pattern(&self) -> Pattern {
+    pub fn pattern(&self) -> IntegrationPattern {
         match &self.integration {
             Integration::LambdaInvoke(p) | Integration::StartExecution(p) | Integration::HttpInvoke(p) => *p,
             Integration::AwsSdk { pattern, .. } | Integration::Optimized { pattern, .. } => *pattern,
             Integration::LambdaFunction { .. } | Integration::Activity { .. } | Integration::Other => {
-                Pattern::RequestResponse
+                IntegrationPattern::RequestResponse
             }
         }
     }
@@ -184,7 +189,7 @@ fn classify(text: &str) -> Integration {
         };
     }
     if let Some((service, rest)) = states_parts(text) {
-        let (action, pattern) = Pattern::split(rest);
+        let (action, pattern) = IntegrationPattern::split(rest);
         return match (service, action) {
             ("lambda", "invoke") => Integration::LambdaInvoke(pattern),
             ("states", "startExecution") => Integration::StartExecution(pattern),

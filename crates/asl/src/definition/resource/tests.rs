@@ -45,7 +45,7 @@ fn bare_lambda_function() {
         }
     );
     assert!(r.is_lambda_function());
-    assert_eq!(r.pattern(), Pattern::RequestResponse);
+    assert_eq!(r.pattern(), IntegrationPattern::RequestResponse);
     assert_eq!(r.history_type(), "lambda");
     assert_eq!(
         r.history_resource(),
@@ -60,13 +60,19 @@ fn bare_lambda_function() {
 #[test]
 fn lambda_invoke() {
     let r = Resource::parse("arn:aws:states:::lambda:invoke");
-    assert_eq!(r.integration(), &Integration::LambdaInvoke(Pattern::RequestResponse));
+    assert_eq!(
+        r.integration(),
+        &Integration::LambdaInvoke(IntegrationPattern::RequestResponse)
+    );
     assert!(!r.is_lambda_function());
     assert_eq!((r.history_type(), r.history_resource()), ("lambda", "invoke"));
 
     let r = Resource::parse("arn:aws:states:::lambda:invoke.waitForTaskToken");
-    assert_eq!(r.integration(), &Integration::LambdaInvoke(Pattern::WaitForTaskToken));
-    assert_eq!(r.pattern(), Pattern::WaitForTaskToken);
+    assert_eq!(
+        r.integration(),
+        &Integration::LambdaInvoke(IntegrationPattern::WaitForTaskToken)
+    );
+    assert_eq!(r.pattern(), IntegrationPattern::WaitForTaskToken);
     assert_eq!(
         (r.history_type(), r.history_resource()),
         ("lambda", "invoke.waitForTaskToken")
@@ -84,7 +90,7 @@ fn activity() {
             name: s("worker")
         }
     );
-    assert_eq!(r.pattern(), Pattern::RequestResponse);
+    assert_eq!(r.pattern(), IntegrationPattern::RequestResponse);
     assert_eq!(
         (r.history_type(), r.history_resource()),
         ("activity", "arn:aws:states:us-east-1:123456789012:activity:worker")
@@ -94,10 +100,10 @@ fn activity() {
 #[test]
 fn start_execution_in_every_pattern() {
     for (suffix, pattern) in [
-        ("", Pattern::RequestResponse),
-        (".sync", Pattern::Sync),
-        (".sync:2", Pattern::Sync2),
-        (".waitForTaskToken", Pattern::WaitForTaskToken),
+        ("", IntegrationPattern::RequestResponse),
+        (".sync", IntegrationPattern::Sync),
+        (".sync:2", IntegrationPattern::Sync2),
+        (".waitForTaskToken", IntegrationPattern::WaitForTaskToken),
     ] {
         let text = format!("arn:aws:states:::states:startExecution{suffix}");
         let r = Resource::parse(&text);
@@ -112,7 +118,10 @@ fn start_execution_in_every_pattern() {
 #[test]
 fn http_invoke() {
     let r = Resource::parse("arn:aws:states:::http:invoke");
-    assert_eq!(r.integration(), &Integration::HttpInvoke(Pattern::RequestResponse));
+    assert_eq!(
+        r.integration(),
+        &Integration::HttpInvoke(IntegrationPattern::RequestResponse)
+    );
     assert_eq!((r.history_type(), r.history_resource()), ("http", "invoke"));
 }
 
@@ -124,7 +133,7 @@ fn aws_sdk() {
         &Integration::AwsSdk {
             service: s("s3"),
             action: s("getObject"),
-            pattern: Pattern::RequestResponse
+            pattern: IntegrationPattern::RequestResponse
         }
     );
     assert_eq!((r.history_type(), r.history_resource()), ("aws-sdk", "s3:getObject"));
@@ -135,7 +144,7 @@ fn aws_sdk() {
         &Integration::AwsSdk {
             service: s("sfn"),
             action: s("startExecution"),
-            pattern: Pattern::WaitForTaskToken
+            pattern: IntegrationPattern::WaitForTaskToken
         }
     );
     assert_eq!(r.history_resource(), "sfn:startExecution.waitForTaskToken");
@@ -148,42 +157,42 @@ fn other_optimized_integrations() {
             "arn:aws:states:::sqs:sendMessage",
             "sqs",
             "sendMessage",
-            Pattern::RequestResponse,
+            IntegrationPattern::RequestResponse,
             "sendMessage",
         ),
         (
             "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
             "sqs",
             "sendMessage",
-            Pattern::WaitForTaskToken,
+            IntegrationPattern::WaitForTaskToken,
             "sendMessage.waitForTaskToken",
         ),
         (
             "arn:aws:states:::dynamodb:putItem",
             "dynamodb",
             "putItem",
-            Pattern::RequestResponse,
+            IntegrationPattern::RequestResponse,
             "putItem",
         ),
         (
             "arn:aws:states:::s3:getObject",
             "s3",
             "getObject",
-            Pattern::RequestResponse,
+            IntegrationPattern::RequestResponse,
             "getObject",
         ),
         (
             "arn:aws:states:::batch:submitJob.sync",
             "batch",
             "submitJob",
-            Pattern::Sync,
+            IntegrationPattern::Sync,
             "submitJob.sync",
         ),
         (
             "arn:aws:states:::lambda:other",
             "lambda",
             "other",
-            Pattern::RequestResponse,
+            IntegrationPattern::RequestResponse,
             "other",
         ),
     ] {
@@ -212,7 +221,7 @@ fn unknown_resources_keep_their_text() {
     ] {
         let r = Resource::parse(text);
         assert_eq!(r.integration(), &Integration::Other, "{text:?}");
-        assert_eq!(r.pattern(), Pattern::RequestResponse);
+        assert_eq!(r.pattern(), IntegrationPattern::RequestResponse);
         assert_eq!(
             (r.history_type(), r.history_resource(), r.is_lambda_function()),
             ("unknown", text, false)
