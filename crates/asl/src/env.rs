@@ -68,11 +68,10 @@ impl Scope for StaticScope {
         self.now_ms
     }
     fn random_u64(&mut self) -> u64 {
-        // splitmix64: good enough for tests, deterministic for a given seed.
-        self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        // The crate's one generator, deterministic for a given seed; `seed` is its state.
+        let mut rng = crate::rng::SplitMix64::new(self.seed);
+        let bits = rng.next_u64();
+        self.seed = rng.state();
+        bits
     }
 }

@@ -8,18 +8,21 @@
 //! - [`choice`]: Choice rules (comparison operators, `And`/`Or`/`Not`).
 //! - [`timestamp`]: RFC 3339 timestamps as Step Functions parses and prints them.
 //! - [`env`]: what an expression can see at run time (state input, context object, variables).
+//! - [`rng`]: the seeded random stream every draw comes from, and UUIDs made from it.
 //! - [`error`]: definition diagnostics and run-time `States.*` errors.
 //!
 //! Nothing in this crate touches the clock, the disk, the network or a thread; callers inject
 //! what they need (randomness, the current time) through [`env::Scope`].
 
 pub mod choice;
+mod codec;
 pub mod definition;
 pub mod env;
 pub mod error;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod path;
+pub mod rng;
 pub mod template;
 pub mod timestamp;
 

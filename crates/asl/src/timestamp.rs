@@ -13,6 +13,11 @@
 
 use std::fmt;
 
+use time::{Date, Month};
+
+/// The Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
 /// An instant in time with nanosecond precision, ordered chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
@@ -43,26 +48,22 @@ impl Timestamp {
         if b.len() < 20 {
             return None;
         }
-        let year = digits(b, 0, 4)? as i64;
+        let year = digits(b, 0, 4)? as i32;
         expect(b, 4, b'-')?;
-        let month = digits(b, 5, 2)?;
+        let month = digits(b, 5, 2)? as u8;
         expect(b, 7, b'-')?;
-        let day = digits(b, 8, 2)?;
+        let day = digits(b, 8, 2)? as u8;
         expect(b, 10, b'T')?;
         let hour = digits(b, 11, 2)?;
         expect(b, 13, b':')?;
         let minute = digits(b, 14, 2)?;
         expect(b, 16, b':')?;
         let second = digits(b, 17, 2)?;
-        if !(1..=12).contains(&month)
-            || day < 1
-            || day > days_in_month(year, month)
-            || hour > 23
-            || minute > 59
-            || second > 59
-        {
+        if hour > 23 || minute > 59 || second > 59 {
             return None;
         }
+        // The date must exist: month 1–12, the day within it, leap years counted.
+        let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
 
         let mut i = 19;
         let mut nanos: u32 = 0;
@@ -105,7 +106,7 @@ impl Timestamp {
             return None;
         }
 
-        let days = days_from_civil(year, month, day);
+        let days = i64::from(date.to_julian_day() - UNIX_EPOCH_JULIAN_DAY);
         let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_secs;
         Some(Timestamp { secs, nanos })
     }
@@ -176,7 +177,14 @@ impl Timestamp {
     fn write_date_time(&self, out: &mut String) {
         let days = self.secs.div_euclid(86_400);
         let rem = self.secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
+        // Outside the `time` crate's ±999,999 years (no parsed timestamp and no clock
+        // reading gets there) the date saturates.
+        let julian = (days + i64::from(UNIX_EPOCH_JULIAN_DAY)).clamp(
+            i64::from(Date::MIN.to_julian_day()),
+            i64::from(Date::MAX.to_julian_day()),
+        );
+        let date = Date::from_julian_day(julian as i32).unwrap_or(Date::MAX);
+        let (y, m, d) = (date.year(), u8::from(date.month()), date.day());
         let _ = fmt::Write::write_fmt(
             out,
             format_args!(
@@ -228,46 +236,6 @@ fn digits(b: &[u8], start: usize, n: usize) -> Option<u32> {
         v = v * 10 + u32::from(c - b'0');
     }
     Some(v)
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        _ => 28,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date. Counts in 400-year eras whose years
-/// start on March 1st, so that the leap day falls at the end of a year.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400; // 0..=399
-    let m = i64::from(month);
-    let shifted_month = if m > 2 { m - 3 } else { m + 9 }; // March = 0
-    let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097; // 0..=146096
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153; // March = 0
-    let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -359,10 +327,18 @@ mod tests {
 
     #[test]
     fn civil_round_trip() {
-        for days in (-800_000..800_000).step_by(97) {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-            assert!(d >= 1 && d <= days_in_month(y, m));
+        // Every 97th day from 0000-01-01 to 9999-12-31 prints and parses back to itself.
+        for days in (-719_528..2_932_896).step_by(97) {
+            let t = Timestamp::from_unix(days * 86_400, 0);
+            assert_eq!(ts(&t.to_iso8601_seconds()), t, "{t}");
         }
+        assert_eq!(ts("0000-01-01T00:00:00Z").unix_seconds(), -719_528 * 86_400);
+        assert_eq!(ts("9999-12-31T00:00:00Z").unix_seconds(), 2_932_896 * 86_400);
+        // Beyond what a timestamp can name, the date saturates (the time of day does not).
+        assert!(
+            Timestamp::from_unix(i64::MAX / 2, 0)
+                .to_string()
+                .starts_with("999999-12-31T")
+        );
     }
 }

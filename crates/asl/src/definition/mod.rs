@@ -5,6 +5,7 @@
 //! state with two small integers and no lifetimes.
 
 mod parse;
+mod resource;
 
 use std::collections::HashMap;
 
@@ -19,6 +20,7 @@ use crate::template::Template;
 pub type JTemplate = crate::jsonata::Template;
 
 pub use parse::DefinitionError;
+pub use resource::{Integration, IntegrationPattern, Resource};
 
 /// Index of a [`Block`] in [`StateMachine::blocks`]. The top level is block 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,7 +173,11 @@ pub enum Seconds {
 
 #[derive(Debug, Clone)]
 pub struct Task {
+    /// `Resource` as written. Kept for the callers that still read the text; [`Task::target`]
+    /// holds the same text, parsed.
     pub resource: String,
+    /// `Resource`, parsed once: which integration, which pattern.
+    pub target: Resource,
     pub parameters: Option<Template>,
     /// JSONata `Arguments`, kept as written.
     pub arguments: Option<JTemplate>,

@@ -16,13 +16,14 @@
 //! caller's [`Scope`](crate::Scope), so runs with the same seed are reproducible.
 
 use std::cell::Cell;
-use std::fmt::Write as _;
 use std::rc::Rc;
 
 use jsonata_core::evaluator::{Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
 
 use super::convert::to_jvalue;
+use crate::codec::{HASH_ALGORITHMS, hex_digest};
+use crate::rng::{SplitMix64, uuid_v4};
 
 /// The most items `$range` produces, as for `States.ArrayRange`.
 pub(crate) const MAX_RANGE_ITEMS: usize = 1000;
@@ -128,7 +129,6 @@ pub(crate) fn range(args: &[JValue]) -> Result<JValue, EvaluatorError> {
 }
 
 pub(crate) fn hash(args: &[JValue]) -> Result<JValue, EvaluatorError> {
-    use sha2::Digest;
     if args.len() != 2 {
         return Err(arity_error("hash", 2, args.len()));
     }
@@ -141,27 +141,13 @@ pub(crate) fn hash(args: &[JValue]) -> Result<JValue, EvaluatorError> {
     let Some(algorithm) = args[1].as_str() else {
         return Err(arg_type_error(2, "hash"));
     };
-    let data = data.as_bytes();
-    let digest: Vec<u8> = match algorithm {
-        "MD5" => md5::Md5::digest(data).to_vec(),
-        "SHA-1" => sha1::Sha1::digest(data).to_vec(),
-        "SHA-256" => sha2::Sha256::digest(data).to_vec(),
-        "SHA-384" => sha2::Sha384::digest(data).to_vec(),
-        "SHA-512" => sha2::Sha512::digest(data).to_vec(),
-        other => {
-            return Err(err(
-                "D3001",
-                format!(
-                    "The hash algorithm '{other}' is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"
-                ),
-            ));
-        }
-    };
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        let _ = write!(hex, "{b:02x}");
+    match hex_digest(algorithm, data.as_bytes()) {
+        Some(hex) => Ok(JValue::from(hex)),
+        None => Err(err(
+            "D3001",
+            format!("The hash algorithm '{algorithm}' is not supported; use one of {HASH_ALGORITHMS}"),
+        )),
     }
-    Ok(JValue::from(hex))
 }
 
 pub(crate) fn parse(args: &[JValue]) -> Result<JValue, EvaluatorError> {
@@ -188,14 +174,12 @@ pub(crate) fn eval_refused(_args: &[JValue]) -> Result<JValue, EvaluatorError> {
     Err(err("T1006", "Attempted to invoke a non-function"))
 }
 
-/// splitmix64: one step of the stream in `state`.
-pub(crate) fn splitmix64(state: &Cell<u64>) -> u64 {
-    let s = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-    state.set(s);
-    let mut z = s;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// One draw from the evaluation's stream.
+fn draw(rng: &Cell<SplitMix64>) -> u64 {
+    let mut r = rng.get();
+    let bits = r.next_u64();
+    rng.set(r);
+    bits
 }
 
 /// A double in [0, 1) from 53 random bits.
@@ -203,42 +187,32 @@ fn unit(bits: u64) -> f64 {
     (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
-pub(crate) fn random(rng: &Cell<u64>, args: &[JValue]) -> Result<JValue, EvaluatorError> {
+pub(crate) fn random(rng: &Cell<SplitMix64>, args: &[JValue]) -> Result<JValue, EvaluatorError> {
     match args {
-        [] | [JValue::Undefined] => Ok(JValue::Number(unit(splitmix64(rng)))),
+        [] | [JValue::Undefined] => Ok(JValue::Number(unit(draw(rng)))),
         [JValue::Number(seed)] => {
             let bits = if seed.fract() == 0.0 && seed.abs() <= 9_007_199_254_740_992.0 {
                 *seed as i64 as u64
             } else {
                 seed.to_bits()
             };
-            Ok(JValue::Number(unit(splitmix64(&Cell::new(bits)))))
+            Ok(JValue::Number(unit(SplitMix64::new(bits).next_u64())))
         }
         [_] => Err(arg_type_error(1, "random")),
         _ => Err(arity_error("random", 1, args.len())),
     }
 }
 
-pub(crate) fn uuid(rng: &Cell<u64>, args: &[JValue]) -> Result<JValue, EvaluatorError> {
+pub(crate) fn uuid(rng: &Cell<SplitMix64>, args: &[JValue]) -> Result<JValue, EvaluatorError> {
     if !args.is_empty() {
         return Err(arity_error("uuid", 0, args.len()));
     }
-    let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&splitmix64(rng).to_be_bytes());
-    b[8..].copy_from_slice(&splitmix64(rng).to_be_bytes());
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let mut s = String::with_capacity(36);
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            s.push('-');
-        }
-        let _ = write!(s, "{byte:02x}");
-    }
+    let (hi, lo) = (draw(rng), draw(rng));
+    let s = uuid_v4(hi, lo);
     Ok(JValue::from(s))
 }
 
-pub(crate) fn shuffle(rng: &Cell<u64>, args: &[JValue]) -> Result<JValue, EvaluatorError> {
+pub(crate) fn shuffle(rng: &Cell<SplitMix64>, args: &[JValue]) -> Result<JValue, EvaluatorError> {
     if args.len() != 1 {
         return Err(arity_error("shuffle", 1, args.len()));
     }
@@ -247,7 +221,7 @@ pub(crate) fn shuffle(rng: &Cell<u64>, args: &[JValue]) -> Result<JValue, Evalua
     }
     let mut items = as_items(&args[0]);
     for i in (1..items.len()).rev() {
-        let j = (splitmix64(rng) % (i as u64 + 1)) as usize;
+        let j = (draw(rng) % (i as u64 + 1)) as usize;
         items.swap(i, j);
     }
     Ok(JValue::array(items))
@@ -329,7 +303,7 @@ pub(crate) fn register(
         ev.register_fn_override("eval", eval_refused)?;
     }
     if let Some(seed) = seed {
-        let rng = Rc::new(Cell::new(seed));
+        let rng = Rc::new(Cell::new(SplitMix64::new(seed)));
         let r = Rc::clone(&rng);
         ev.register_fn_override("random", move |args: &[JValue]| random(&r, args))?;
         let r = Rc::clone(&rng);

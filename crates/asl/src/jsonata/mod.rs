@@ -11,7 +11,8 @@
 //! - what AWS takes away: `$eval` (calling it is `T1006`, as for any name that is not a
 //!   function) and the syntax newer than 2.0.6 (`??`, `?:`), refused when compiling with
 //!   the error 2.0.6's parser gives (`S0211`);
-//! - a time limit and a depth limit on every evaluation ([`Limits`]);
+//! - a time limit and a depth limit on every evaluation ([`Limits`]; the time limit is the
+//!   one non-deterministic part, see there);
 //! - errors as `States.QueryEvaluationError` with AWS's cause texts ([`Expression::eval_field`]).
 //!
 //! # Values
@@ -52,7 +53,16 @@ pub struct JsonataError {
     pub message: String,
 }
 
+/// The JSONata code of a failure to finish within [`Limits::timeout`].
+pub const TIME_LIMIT_CODE: &str = "D1012";
+
 impl JsonataError {
+    /// The evaluation ran out of wall-clock time ([`Limits::timeout`]): the one failure
+    /// that may not happen again on a replay.
+    pub fn is_time_limit(&self) -> bool {
+        self.code.as_deref() == Some(TIME_LIMIT_CODE)
+    }
+
     pub(crate) fn new(code: &str, message: impl Into<String>) -> Self {
         JsonataError {
             code: Some(code.to_string()),
@@ -110,9 +120,27 @@ pub enum Dialect {
 }
 
 /// Guards applied to every evaluation.
+///
+/// # Determinism
+///
+/// `max_depth` is deterministic: the same expression on the same data fails the same way on
+/// every run. `timeout` is not: it is wall-clock time, so an evaluation near the limit can
+/// pass on one run and fail on a replay on a loaded machine. A step (fuel) budget would be
+/// the deterministic replacement, but jsonata-core 2.2.13 does not offer one. Its
+/// `EvaluatorOptions` hold exactly: `timeout_ms` (wall clock, `D1012`), `cancel` (a
+/// `CancelToken` another thread sets, `U1003`), `max_stack_depth` (`D1011`) and
+/// `max_sequence_length` (`D2015`, a cap on result sequences, which does not bound a
+/// loop). The checks all sit at the same points (each node evaluated, each callback of a
+/// higher-order builtin, each pass of a tail-call loop), but no hook there is ours, so a
+/// count cannot be kept without changing jsonata-core.
+///
+/// Until it offers one, the time limit stays, at a level no real expression comes near,
+/// and a caller that must replay deterministically treats a time-limit failure
+/// ([`JsonataError::is_time_limit`]) as an outcome to record, not to recompute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Wall-clock time one evaluation may take (error `D1012`).
+    /// Wall-clock time one evaluation may take (error `D1012`). Not deterministic; see
+    /// above.
     pub timeout: Duration,
     /// How deeply evaluation may nest (error `D1011`); about three levels per nested
     /// function call. Deep recursion never overflows the native stack: jsonata-core moves

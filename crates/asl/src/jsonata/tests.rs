@@ -312,6 +312,7 @@ fn runaway_loops_time_out() {
     let mut s = scope();
     let err = e.eval(&Bindings::new(&json!({}), &mut s)).unwrap_err();
     assert_eq!(err.code.as_deref(), Some("D1012"));
+    assert!(err.is_time_limit());
 }
 
 #[test]
