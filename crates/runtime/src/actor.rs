@@ -151,9 +151,7 @@ pub(crate) fn drain(exec: &mut Execution) -> Vec<Command> {
 
 /// An engine event in the stored (API) shape: data fields as JSON text.
 pub(crate) fn to_stored(e: &HistoryEvent) -> StoredEvent {
-    let details = e
-        .details(true)
-        .map(|d| (d.key.to_string(), Value::Object(d.fields)));
+    let details = e.details(true).map(|d| (d.key.to_string(), Value::Object(d.fields)));
     StoredEvent {
         id: e.id,
         previous_event_id: e.previous_event_id,

@@ -173,10 +173,8 @@ pub enum Seconds {
 
 #[derive(Debug, Clone)]
 pub struct Task {
-    /// `Resource` as written. Kept for the callers that still read the text; [`Task::target`]
-    /// holds the same text, parsed.
-    pub resource: String,
-    /// `Resource`, parsed once: which integration, which pattern.
+    /// `Resource`, parsed once: which integration, which pattern (and the text as written,
+    /// [`Resource::as_str`], which history events and mock configurations show).
     pub target: Resource,
     pub parameters: Option<Template>,
     /// JSONata `Arguments`, kept as written.

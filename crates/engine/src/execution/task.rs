@@ -20,44 +20,19 @@ pub(super) enum TaskEvents {
 }
 
 /// How a Task resource is shown in the history, and whether it is a bare Lambda ARN
-/// (`LambdaFunction*` events) or a service integration (`Task*` events).
-pub(super) fn classify_resource(resource: &str) -> (TaskResource, TaskEvents) {
-    let parts: Vec<&str> = resource.split(':').collect();
-    if parts.len() >= 7 && parts[2] == "lambda" && parts[5] == "function" {
-        return (
-            TaskResource {
-                resource_type: "lambda".into(),
-                resource: resource.into(),
-            },
-            TaskEvents::Lambda,
-        );
-    }
-    if parts.len() >= 7 && parts[2] == "states" && parts[3].is_empty() && parts[4].is_empty() {
-        // arn:aws:states:::service:action[.waitForTaskToken|.sync]
-        return (
-            TaskResource {
-                resource_type: parts[5].into(),
-                resource: parts[6..].join(":"),
-            },
-            TaskEvents::Service,
-        );
-    }
-    if parts.len() >= 6 && parts[2] == "states" && parts[5].starts_with("activity") {
-        return (
-            TaskResource {
-                resource_type: "activity".into(),
-                resource: resource.into(),
-            },
-            TaskEvents::Service,
-        );
-    }
-    (
-        TaskResource {
-            resource_type: "unknown".into(),
-            resource: resource.into(),
-        },
-        TaskEvents::Service,
-    )
+/// (`LambdaFunction*` events) or a service integration (`Task*` events). The resource was
+/// parsed once with the definition.
+pub(super) fn classify_resource(resource: &Resource) -> (TaskResource, TaskEvents) {
+    let events = if resource.is_lambda_function() {
+        TaskEvents::Lambda
+    } else {
+        TaskEvents::Service
+    };
+    let shown = TaskResource {
+        resource_type: resource.history_type().to_string(),
+        resource: resource.history_resource().to_string(),
+    };
+    (shown, events)
 }
 
 impl Execution {
@@ -71,14 +46,14 @@ impl Execution {
         timeout: Option<u64>,
         heartbeat: Option<u64>,
     ) -> Flow {
-        let (res, events) = classify_resource(&task.resource);
+        let (res, events) = classify_resource(&task.target);
         let record = self.cfg.record_history;
         if events == TaskEvents::Lambda {
             let input = if record { params.clone() } else { Value::Null };
             self.emit(
                 tid,
                 EventKind::LambdaFunctionScheduled {
-                    resource: task.resource.clone(),
+                    resource: task.target.as_str().to_string(),
                     input,
                     timeout,
                 },
@@ -104,7 +79,7 @@ impl Execution {
         self.commands.push_back(Command::InvokeTask(TaskRequest {
             id,
             state_name: st.name.clone(),
-            resource: task.resource.clone(),
+            resource: task.target.as_str().to_string(),
             input: params,
             timeout_seconds: timeout,
             heartbeat_seconds: heartbeat,

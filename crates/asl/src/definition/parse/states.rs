@@ -38,7 +38,6 @@ impl Parser {
         }
         Task {
             target: Resource::parse(resource.as_str()),
-            resource,
             parameters: self.template(obj, "Parameters", loc),
             arguments: self.jsonata(obj, "Arguments", loc),
             result_selector: self.template(obj, "ResultSelector", loc),
