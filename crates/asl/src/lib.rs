@@ -14,6 +14,10 @@
 //! Nothing in this crate touches the clock, the disk, the network or a thread; callers inject
 //! what they need (randomness, the current time) through [`env::Scope`].
 
+// Replay must reproduce the same commands and events: iterating a hash-ordered collection
+// could reorder them between runs (crates/tidy checks the rest of the pure-core rules).
+#![deny(clippy::iter_over_hash_type)]
+
 pub mod choice;
 mod codec;
 pub mod definition;

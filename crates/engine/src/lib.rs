@@ -6,6 +6,10 @@
 //! makes each run reproducible. [`local`] is the simplest caller: it runs an execution to
 //! the end in process, with tasks answered by a [`mock`] configuration.
 
+// Replay must reproduce the same commands and events: iterating a hash-ordered collection
+// could reorder them between runs (crates/tidy checks the rest of the pure-core rules).
+#![deny(clippy::iter_over_hash_type)]
+
 pub mod command;
 mod execution;
 pub mod history;
