@@ -261,38 +261,35 @@ impl<'a> Parser<'a> {
     // --- filter expressions ---
 
     pub(super) fn parse_or(&mut self) -> Result<Expr, PathError> {
-        let mut es = vec![self.parse_and()?];
-        loop {
-            self.skip_ws();
-            if self.peek() == Some(b'|') && self.peek_at(1) == Some(b'|') {
-                self.pos += 2;
-                es.push(self.parse_and()?);
-            } else {
-                break;
-            }
-        }
-        Ok(if es.len() == 1 {
-            es.pop().unwrap_or(Expr::Or(Vec::new()))
-        } else {
-            Expr::Or(es)
-        })
+        self.parse_chain(b'|', Self::parse_and, Expr::Or)
     }
 
     pub(super) fn parse_and(&mut self) -> Result<Expr, PathError> {
-        let mut es = vec![self.parse_unary()?];
+        self.parse_chain(b'&', Self::parse_unary, Expr::And)
+    }
+
+    /// Operands from `next` joined by the doubled `op` (`||`, `&&`), left to right: one
+    /// operand stands for itself, several are joined by `join`.
+    fn parse_chain(
+        &mut self,
+        op: u8,
+        next: fn(&mut Self) -> Result<Expr, PathError>,
+        join: fn(Vec<Expr>) -> Expr,
+    ) -> Result<Expr, PathError> {
+        let mut es = vec![next(self)?];
         loop {
             self.skip_ws();
-            if self.peek() == Some(b'&') && self.peek_at(1) == Some(b'&') {
+            if self.peek() == Some(op) && self.peek_at(1) == Some(op) {
                 self.pos += 2;
-                es.push(self.parse_unary()?);
+                es.push(next(self)?);
             } else {
                 break;
             }
         }
         Ok(if es.len() == 1 {
-            es.pop().unwrap_or(Expr::And(Vec::new()))
+            es.pop().unwrap_or_else(|| join(Vec::new()))
         } else {
-            Expr::And(es)
+            join(es)
         })
     }
 
