@@ -1,7 +1,7 @@
 //! State machines, their versions and aliases, and the tags of any resource: the SQL of
 //! the catalog half of [`Store`](crate::Store).
 
-use rusqlite::{Connection, OptionalExtension, Params, Row, params};
+use rusqlite::{Connection, OptionalExtension, Params, Row, ToSql, params};
 
 use super::rows::{
     self, ALIAS_COLS, SM_COLS, VERSION_COLS, backend, constraint, opt_json_text, routing_text, sql_limit,
@@ -78,32 +78,53 @@ fn delete_with_tags(s: &SqliteStore, table: &'static str, arn: &str) -> Result<(
     })
 }
 
+/// A state machine as its row holds it: the values INSERT and UPDATE bind, in `SM_COLS`
+/// order, with the JSON configurations as text.
+struct StateMachineRow {
+    sm: StateMachineRecord,
+    kind: &'static str,
+    logging: Option<String>,
+    tracing: Option<String>,
+}
+
+impl StateMachineRow {
+    fn new(sm: &StateMachineRecord) -> Result<StateMachineRow> {
+        Ok(StateMachineRow {
+            sm: sm.clone(),
+            kind: sm.kind.as_str(),
+            logging: opt_json_text(&sm.logging_configuration)?,
+            tracing: opt_json_text(&sm.tracing_configuration)?,
+        })
+    }
+
+    fn params(&self) -> [&dyn ToSql; 11] {
+        let sm = &self.sm;
+        [
+            &sm.arn,
+            &sm.name,
+            &self.kind,
+            &sm.definition,
+            &sm.role_arn,
+            &sm.description,
+            &self.logging,
+            &self.tracing,
+            &sm.revision_id,
+            &sm.created_ms,
+            &sm.updated_ms,
+        ]
+    }
+}
+
 pub(super) fn create_state_machine(s: &SqliteStore, sm: &StateMachineRecord, tags: &[Tag]) -> Result<()> {
-    let sm = sm.clone();
+    let row = StateMachineRow::new(sm)?;
     let tags = tags.to_vec();
-    let logging = opt_json_text(&sm.logging_configuration)?;
-    let tracing = opt_json_text(&sm.tracing_configuration)?;
     s.write(move |c| {
         c.prepare_cached(&format!(
             "INSERT INTO state_machines ({SM_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         ))
-        .and_then(|mut s| {
-            s.execute(params![
-                sm.arn,
-                sm.name,
-                sm.kind.as_str(),
-                sm.definition,
-                sm.role_arn,
-                sm.description,
-                logging,
-                tracing,
-                sm.revision_id,
-                sm.created_ms,
-                sm.updated_ms
-            ])
-        })
-        .map_err(|e| constraint(e, &sm.arn, &sm.arn))?;
-        put_tags(c, &sm.arn, &tags)
+        .and_then(|mut s| s.execute(row.params()))
+        .map_err(|e| constraint(e, &row.sm.arn, &row.sm.arn))?;
+        put_tags(c, &row.sm.arn, &tags)
     })
 }
 
@@ -112,9 +133,7 @@ pub(super) fn get_state_machine(s: &SqliteStore, arn: &str) -> Result<Option<Sta
 }
 
 pub(super) fn update_state_machine(s: &SqliteStore, sm: &StateMachineRecord) -> Result<()> {
-    let sm = sm.clone();
-    let logging = opt_json_text(&sm.logging_configuration)?;
-    let tracing = opt_json_text(&sm.tracing_configuration)?;
+    let row = StateMachineRow::new(sm)?;
     s.write(move |c| {
         let n = c
             .prepare_cached(
@@ -122,23 +141,9 @@ pub(super) fn update_state_machine(s: &SqliteStore, sm: &StateMachineRecord) -> 
                  description = ?6, logging_configuration = ?7, tracing_configuration = ?8, \
                  revision_id = ?9, created_ms = ?10, updated_ms = ?11 WHERE arn = ?1",
             )
-            .and_then(|mut s| {
-                s.execute(params![
-                    sm.arn,
-                    sm.name,
-                    sm.kind.as_str(),
-                    sm.definition,
-                    sm.role_arn,
-                    sm.description,
-                    logging,
-                    tracing,
-                    sm.revision_id,
-                    sm.created_ms,
-                    sm.updated_ms
-                ])
-            })
+            .and_then(|mut s| s.execute(row.params()))
             .map_err(backend)?;
-        updated(n, &sm.arn)
+        updated(n, &row.sm.arn)
     })
 }
 
