@@ -69,73 +69,6 @@ mod tests {
     }
 
     #[test]
-    fn names() {
-        for good in ["a", "my.name", "Hello-World_2", "é", &"x".repeat(80)] {
-            assert!(is_valid_name(good), "{good:?}");
-        }
-        for bad in [
-            "",
-            "a b",
-            "a\tb",
-            "a<b",
-            "a>b",
-            "a{b",
-            "a}b",
-            "a[b",
-            "a]b",
-            "a?b",
-            "a*b",
-            "a\"b",
-            "a#b",
-            "a%b",
-            "a\\b",
-            "a^b",
-            "a|b",
-            "a~b",
-            "a`b",
-            "a$b",
-            "a&b",
-            "a,b",
-            "a;b",
-            "a:b",
-            "a/b",
-            "\u{0}a",
-            "a\u{1f}",
-            "a\u{7f}",
-            "a\u{85}",
-            "a\u{9f}",
-            "a\u{ffff}",
-            "a\u{2003}b",
-        ] {
-            assert!(!is_valid_name(bad), "{bad:?}");
-        }
-        assert!(!is_valid_name(&"x".repeat(81)));
-    }
-
-    #[test]
-    fn state_machine_arns() {
-        let sm = parse_state_machine(SM, false).unwrap();
-        assert_eq!(sm.name, "my.machine-1");
-        assert_eq!(sm.region, "us-east-1");
-        assert_eq!(sm.account, "123456789012");
-        assert_eq!(sm.qualifier, None);
-        assert_eq!(sm.unqualified(), SM);
-
-        let v = parse_state_machine(&format!("{SM}:12"), false).unwrap();
-        assert_eq!(v.qualifier, Some(Qualifier::Version(12)));
-        assert_eq!(v.unqualified(), SM);
-        assert_eq!(v.without_test_case(), format!("{SM}:12"));
-
-        let a = parse_state_machine(&format!("{SM}:PROD"), false).unwrap();
-        assert_eq!(a.qualifier, Some(Qualifier::Alias("PROD".into())));
-
-        let t = parse_state_machine(&format!("{SM}#HappyPath"), true).unwrap();
-        assert_eq!(t.test_case.as_deref(), Some("HappyPath"));
-        assert_eq!(t.without_test_case(), SM);
-        assert!(parse_state_machine(&format!("{SM}#HappyPath"), false).is_err());
-    }
-
-    #[test]
     fn invalid_prefix_uses_aws_wording() {
         assert_eq!(
             message(parse_state_machine("not_a_valid_arn", false).unwrap_err()),
@@ -166,47 +99,20 @@ mod tests {
         );
     }
 
+    /// What is malformed is `stepwise-arn`'s to say (its tests hold the cases); here, that
+    /// it reaches the caller as `InvalidArn` with AWS's wording.
     #[test]
-    fn execution_arns() {
-        let e = parse_execution("arn:aws:states:us-east-1:123456789012:execution:m:run-1", false).unwrap();
-        assert_eq!(e.state_machine_name, "m");
-        assert_eq!(e.name, "run-1");
+    fn malformed_arns_are_invalid_arn() {
+        let bad = "arn:aws:states:us-east-1:123456789012:stateMachine:m:1:2";
         assert_eq!(
-            e.state_machine_arn(),
-            "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+            message(parse_state_machine(bad, false).unwrap_err()),
+            format!("Invalid Arn: '{bad}'")
         );
-        let child = parse_execution(
-            "arn:aws:states:us-east-1:123456789012:execution:m/label:0c4d1a2e-0000-4000-8000-000000000000",
-            false,
-        )
-        .unwrap();
-        assert_eq!(child.map_run_label.as_deref(), Some("label"));
-    }
-
-    #[test]
-    fn malformed_arns() {
-        for bad in [
-            "arn:",
-            "arn:aws:states:us-east-1:123456789012:stateMachine",
-            "arn:aws:states:us-east-1:123456789012:stateMachine:",
-            "arn:aws:states:us-east-1:12345:stateMachine:m",
-            "arn:aws:lambda:us-east-1:123456789012:stateMachine:m",
-            "arn:aws:states::123456789012:stateMachine:m",
-            "arn:aws:states:us-east-1:123456789012:stateMachine:a b",
-            "arn:aws:states:us-east-1:123456789012:stateMachine:m:1:2",
-            "arn:aws:states:us-east-1:123456789012:stateMachine:m:0",
-            "arn:aws:states:us-east-1:123456789012:stateMachine:m:a b",
-        ] {
-            let e = parse_state_machine(bad, false).unwrap_err();
-            assert_eq!(e.code(), "InvalidArn", "{bad}");
-        }
-        for bad in [
-            "arn:aws:states:us-east-1:123456789012:execution:m",
-            "arn:aws:states:us-east-1:123456789012:execution:m:e:x",
-            "arn:aws:states:us-east-1:123456789012:execution:m:",
-        ] {
-            assert_eq!(parse_execution(bad, false).unwrap_err().code(), "InvalidArn", "{bad}");
-        }
+        let bad = "arn:aws:states:us-east-1:123456789012:execution:m:e:x";
+        assert_eq!(
+            message(parse_execution(bad, false).unwrap_err()),
+            format!("Invalid Arn: '{bad}'")
+        );
     }
 
     #[test]

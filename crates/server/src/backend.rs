@@ -77,48 +77,58 @@ macro_rules! backend_trait {
     };
 }
 
-backend_trait! {
-    /// Errors: StateMachineAlreadyExists (same name, different definition/role/config),
-    /// InvalidDefinition, StateMachineTypeNotSupported, TooManyTags, StateMachineLimitExceeded,
-    /// InvalidLoggingConfiguration, ConflictException… Same name and same everything returns
-    /// the existing state machine (AWS is idempotent here).
-    create_state_machine(CreateStateMachineInput) -> CreateStateMachineOutput;
-    /// The ARN may be a version or alias ARN.
-    describe_state_machine(DescribeStateMachineInput) -> DescribeStateMachineOutput;
-    update_state_machine(UpdateStateMachineInput) -> UpdateStateMachineOutput;
-    /// Idempotent: deleting an unknown state machine succeeds.
-    delete_state_machine(DeleteStateMachineInput) -> DeleteStateMachineOutput;
-    /// `maxResults` 0 means the default (100); `nextToken` from a previous page, else
-    /// InvalidToken.
-    list_state_machines(ListStateMachinesInput) -> ListStateMachinesOutput;
-    validate_state_machine_definition(ValidateStateMachineDefinitionInput) -> ValidateStateMachineDefinitionOutput;
-    test_state(TestStateInput) -> TestStateOutput;
-    /// The ARN may be a version or alias ARN, and may end in `#TestCase` (mocked
-    /// integrations, as Step Functions Local). A missing `name` means a UUID; a missing
-    /// `input` means `{}`.
-    start_execution(StartExecutionInput) -> StartExecutionOutput;
-    /// EXPRESS state machines only (StateMachineTypeNotSupported otherwise).
-    start_sync_execution(StartSyncExecutionInput) -> StartSyncExecutionOutput;
-    describe_execution(DescribeExecutionInput) -> DescribeExecutionOutput;
-    describe_state_machine_for_execution(DescribeStateMachineForExecutionInput) -> DescribeStateMachineForExecutionOutput;
-    /// Exactly one of `stateMachineArn` (possibly a version or alias ARN) and `mapRunArn`.
-    list_executions(ListExecutionsInput) -> ListExecutionsOutput;
-    stop_execution(StopExecutionInput) -> StopExecutionOutput;
-    get_execution_history(GetExecutionHistoryInput) -> GetExecutionHistoryOutput;
-    redrive_execution(RedriveExecutionInput) -> RedriveExecutionOutput;
-    publish_state_machine_version(PublishStateMachineVersionInput) -> PublishStateMachineVersionOutput;
-    list_state_machine_versions(ListStateMachineVersionsInput) -> ListStateMachineVersionsOutput;
-    /// Idempotent; ConflictException while an alias routes to the version.
-    delete_state_machine_version(DeleteStateMachineVersionInput) -> DeleteStateMachineVersionOutput;
-    /// The routing configuration holds 1 or 2 distinct version ARNs whose weights sum to
-    /// 100 (checked); that they exist and belong to one state machine is the backend's.
-    create_state_machine_alias(CreateStateMachineAliasInput) -> CreateStateMachineAliasOutput;
-    describe_state_machine_alias(DescribeStateMachineAliasInput) -> DescribeStateMachineAliasOutput;
-    update_state_machine_alias(UpdateStateMachineAliasInput) -> UpdateStateMachineAliasOutput;
-    delete_state_machine_alias(DeleteStateMachineAliasInput) -> DeleteStateMachineAliasOutput;
-    /// The ARN is a state machine ARN or a version ARN (aliases routing to that version).
-    list_state_machine_aliases(ListStateMachineAliasesInput) -> ListStateMachineAliasesOutput;
-    tag_resource(TagResourceInput) -> TagResourceOutput;
-    untag_resource(UntagResourceInput) -> UntagResourceOutput;
-    list_tags_for_resource(ListTagsForResourceInput) -> ListTagsForResourceOutput;
+/// Calls `$callback! { … }` with every action as `$(#[doc])* method(Input) -> Output;`: the
+/// one list [`StepFunctions`] is written from, and that a backend answering every action
+/// alike (a test double) can be written from too, so that adding an action is one line.
+#[macro_export]
+macro_rules! for_each_action {
+    ($callback:ident) => {
+        $callback! {
+        /// Errors: StateMachineAlreadyExists (same name, different definition/role/config),
+        /// InvalidDefinition, StateMachineTypeNotSupported, TooManyTags, StateMachineLimitExceeded,
+        /// InvalidLoggingConfiguration, ConflictException… Same name and same everything returns
+        /// the existing state machine (AWS is idempotent here).
+        create_state_machine(CreateStateMachineInput) -> CreateStateMachineOutput;
+        /// The ARN may be a version or alias ARN.
+        describe_state_machine(DescribeStateMachineInput) -> DescribeStateMachineOutput;
+        update_state_machine(UpdateStateMachineInput) -> UpdateStateMachineOutput;
+        /// Idempotent: deleting an unknown state machine succeeds.
+        delete_state_machine(DeleteStateMachineInput) -> DeleteStateMachineOutput;
+        /// `maxResults` 0 means the default (100); `nextToken` from a previous page, else
+        /// InvalidToken.
+        list_state_machines(ListStateMachinesInput) -> ListStateMachinesOutput;
+        validate_state_machine_definition(ValidateStateMachineDefinitionInput) -> ValidateStateMachineDefinitionOutput;
+        test_state(TestStateInput) -> TestStateOutput;
+        /// The ARN may be a version or alias ARN, and may end in `#TestCase` (mocked
+        /// integrations, as Step Functions Local). A missing `name` means a UUID; a missing
+        /// `input` means `{}`.
+        start_execution(StartExecutionInput) -> StartExecutionOutput;
+        /// EXPRESS state machines only (StateMachineTypeNotSupported otherwise).
+        start_sync_execution(StartSyncExecutionInput) -> StartSyncExecutionOutput;
+        describe_execution(DescribeExecutionInput) -> DescribeExecutionOutput;
+        describe_state_machine_for_execution(DescribeStateMachineForExecutionInput) -> DescribeStateMachineForExecutionOutput;
+        /// Exactly one of `stateMachineArn` (possibly a version or alias ARN) and `mapRunArn`.
+        list_executions(ListExecutionsInput) -> ListExecutionsOutput;
+        stop_execution(StopExecutionInput) -> StopExecutionOutput;
+        get_execution_history(GetExecutionHistoryInput) -> GetExecutionHistoryOutput;
+        redrive_execution(RedriveExecutionInput) -> RedriveExecutionOutput;
+        publish_state_machine_version(PublishStateMachineVersionInput) -> PublishStateMachineVersionOutput;
+        list_state_machine_versions(ListStateMachineVersionsInput) -> ListStateMachineVersionsOutput;
+        /// Idempotent; ConflictException while an alias routes to the version.
+        delete_state_machine_version(DeleteStateMachineVersionInput) -> DeleteStateMachineVersionOutput;
+        /// The routing configuration holds 1 or 2 distinct version ARNs whose weights sum to
+        /// 100 (checked); that they exist and belong to one state machine is the backend's.
+        create_state_machine_alias(CreateStateMachineAliasInput) -> CreateStateMachineAliasOutput;
+        describe_state_machine_alias(DescribeStateMachineAliasInput) -> DescribeStateMachineAliasOutput;
+        update_state_machine_alias(UpdateStateMachineAliasInput) -> UpdateStateMachineAliasOutput;
+        delete_state_machine_alias(DeleteStateMachineAliasInput) -> DeleteStateMachineAliasOutput;
+        /// The ARN is a state machine ARN or a version ARN (aliases routing to that version).
+        list_state_machine_aliases(ListStateMachineAliasesInput) -> ListStateMachineAliasesOutput;
+        tag_resource(TagResourceInput) -> TagResourceOutput;
+        untag_resource(UntagResourceInput) -> UntagResourceOutput;
+        list_tags_for_resource(ListTagsForResourceInput) -> ListTagsForResourceOutput;
+        }
+    };
 }
+
+for_each_action!(backend_trait);

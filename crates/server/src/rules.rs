@@ -160,22 +160,21 @@ pub fn test_state(r: &TestStateInput) -> Result<(), ApiError> {
 }
 
 pub fn start_execution(r: &StartExecutionInput) -> Result<(), ApiError> {
-    arn::parse_state_machine(&r.state_machine_arn, true)?;
-    if let Some(n) = &r.name {
-        name(n)?;
-    }
-    if let Some(input) = &r.input {
-        execution_input(input)?;
-    }
-    Ok(())
+    start(&r.state_machine_arn, r.name.as_deref(), r.input.as_deref())
 }
 
 pub fn start_sync_execution(r: &StartSyncExecutionInput) -> Result<(), ApiError> {
-    arn::parse_state_machine(&r.state_machine_arn, true)?;
-    if let Some(n) = &r.name {
+    start(&r.state_machine_arn, r.name.as_deref(), r.input.as_deref())
+}
+
+/// What StartExecution and StartSyncExecution check alike: a state machine (version or
+/// alias) ARN, the execution's name, its input.
+fn start(state_machine_arn: &str, execution_name: Option<&str>, input: Option<&str>) -> Result<(), ApiError> {
+    arn::parse_state_machine(state_machine_arn, true)?;
+    if let Some(n) = execution_name {
         name(n)?;
     }
-    if let Some(input) = &r.input {
+    if let Some(input) = input {
         execution_input(input)?;
     }
     Ok(())

@@ -4,13 +4,12 @@
 use server::ApiError;
 use server::arn::{self, Qualifier};
 use server::types::*;
-use store::{AliasRecord, Page, RoutingEntry, StoreError};
+use store::{AliasRecord, RoutingEntry, StoreError};
 
 use crate::Service;
 use crate::arns;
 use crate::convert::routing_out;
 use crate::errors::store_error;
-use crate::paging::{after, page_size, split_page};
 
 /// Every routed version exists and all belong to one state machine.
 async fn check_routing(svc: &Service, items: &[RoutingConfigurationListItem]) -> Result<Vec<RoutingEntry>, ApiError> {
@@ -143,28 +142,24 @@ pub(crate) async fn list(
         Some(Qualifier::Version(_)) => Some(parsed.without_test_case()),
         _ => None,
     };
-    let limit = page_size(input.max_results);
-    let after = after(input.next_token.as_deref())?;
-    let items = svc
-        .db(move |s| {
-            s.list_aliases(
-                &sm_arn,
-                &Page {
-                    after,
-                    limit: limit + 1,
-                },
-            )
-        })
+    // Given a version ARN, the aliases that route to it (filtered before the page is cut,
+    // as before).
+    let routes_to_version = move |a: &AliasRecord| {
+        version_filter
+            .as_ref()
+            .is_none_or(|v| a.routing.iter().any(|r| &r.version_arn == v))
+    };
+    let (items, next_token) = svc
+        .page(
+            input.max_results,
+            input.next_token.as_deref(),
+            move |s, page| {
+                let aliases = s.list_aliases(&sm_arn, page)?;
+                Ok(aliases.into_iter().filter(routes_to_version).collect())
+            },
+            |a| a.arn.clone(),
+        )
         .await?;
-    let items: Vec<AliasRecord> = items
-        .into_iter()
-        .filter(|a| {
-            version_filter
-                .as_ref()
-                .is_none_or(|v| a.routing.iter().any(|r| &r.version_arn == v))
-        })
-        .collect();
-    let (items, next_token) = split_page(items, limit, |a| a.arn.clone());
     Ok(ListStateMachineAliasesOutput {
         state_machine_aliases: items
             .into_iter()

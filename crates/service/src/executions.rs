@@ -6,13 +6,13 @@ use runtime::StartRequest;
 use server::ApiError;
 use server::arn::{self, Qualifier};
 use server::types::*;
-use store::{ExecutionFilter, ExecutionRecord, HistoryQuery, Page, WorkflowType};
+use store::{ExecutionFilter, ExecutionRecord, HistoryQuery, WorkflowType};
 
 use crate::Service;
 use crate::arns;
 use crate::convert::{describe_execution_output, execution_list_item, history_event, store_status};
 use crate::errors::runtime_error;
-use crate::paging::{after, after_event, page_size, split_page};
+use crate::paging::{after_event, page_size, split_page};
 use crate::target;
 
 /// An execution record, or ExecutionDoesNotExist.
@@ -106,20 +106,14 @@ pub(crate) async fn list(svc: &Service, input: ListExecutionsInput) -> Result<Li
         None => {}
     }
     filter.status = input.status_filter.map(store_status);
-    let limit = page_size(input.max_results);
-    let after = after(input.next_token.as_deref())?;
-    let items = svc
-        .db(move |s| {
-            s.list_executions(
-                &filter,
-                &Page {
-                    after,
-                    limit: limit + 1,
-                },
-            )
-        })
+    let (items, next_token) = svc
+        .page(
+            input.max_results,
+            input.next_token.as_deref(),
+            move |s, page| s.list_executions(&filter, page),
+            |e| e.arn.clone(),
+        )
         .await?;
-    let (items, next_token) = split_page(items, limit, |e| e.arn.clone());
     Ok(ListExecutionsOutput {
         executions: items.into_iter().map(execution_list_item).collect(),
         next_token,

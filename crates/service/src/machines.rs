@@ -5,12 +5,12 @@ use asl::StateMachine;
 use server::arn::{self, Qualifier};
 use server::types::*;
 use server::{ApiError, RequestContext};
-use store::{Page, StateMachineRecord, StoreError, WorkflowType};
+use store::{StateMachineRecord, StoreError, WorkflowType};
 
 use crate::Service;
 use crate::convert::{describe_output, machine_type, to_store_tags};
 use crate::errors::store_error;
-use crate::paging::{after, page_size, split_page};
+use crate::paging::page_size;
 use crate::versions::publish;
 
 /// AWS accepts a version description only together with `publish: true`.
@@ -186,17 +186,14 @@ pub(crate) async fn delete(
 }
 
 pub(crate) async fn list(svc: &Service, input: ListStateMachinesInput) -> Result<ListStateMachinesOutput, ApiError> {
-    let limit = page_size(input.max_results);
-    let after = after(input.next_token.as_deref())?;
-    let items = svc
-        .db(move |s| {
-            s.list_state_machines(&Page {
-                after,
-                limit: limit + 1,
-            })
-        })
+    let (items, next_token) = svc
+        .page(
+            input.max_results,
+            input.next_token.as_deref(),
+            |s, page| s.list_state_machines(page),
+            |sm| sm.arn.clone(),
+        )
         .await?;
-    let (items, next_token) = split_page(items, limit, |sm| sm.arn.clone());
     Ok(ListStateMachinesOutput {
         state_machines: items
             .into_iter()

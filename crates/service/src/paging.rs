@@ -2,8 +2,9 @@
 //! a next page exists. The tokens themselves are in [`crate::token`].
 
 use server::ApiError;
+use store::{Page, Store, StoreError};
 
-use crate::token;
+use crate::{Service, token};
 
 /// Default and largest page sizes of the list actions.
 const DEFAULT_PAGE: usize = 100;
@@ -41,6 +42,27 @@ pub(crate) fn split_page<T>(mut items: Vec<T>, limit: usize, key: impl Fn(&T) ->
         (items, next)
     } else {
         (items, None)
+    }
+}
+
+impl Service {
+    /// One page of a list action (not the history's: its key is an event id): `fetch` is
+    /// asked for one item more than the page holds, and the token names the last item
+    /// kept, by `key`.
+    pub(crate) async fn page<T: Send + 'static>(
+        &self,
+        max_results: Option<i32>,
+        next_token: Option<&str>,
+        fetch: impl FnOnce(&dyn Store, &Page) -> Result<Vec<T>, StoreError> + Send + 'static,
+        key: impl Fn(&T) -> String,
+    ) -> Result<(Vec<T>, Option<String>), ApiError> {
+        let limit = page_size(max_results);
+        let page = Page {
+            after: after(next_token)?,
+            limit: limit + 1,
+        };
+        let items = self.db(move |s| fetch(s, &page)).await?;
+        Ok(split_page(items, limit, key))
     }
 }
 

@@ -8,7 +8,6 @@ use store::{Page, StateMachineRecord, StoreError, VersionRecord};
 
 use crate::Service;
 use crate::errors::store_error;
-use crate::paging::{after, page_size, split_page};
 
 /// Publishes the state machine's current definition as a new version, unless the newest
 /// version already holds this revision (AWS does not publish the same revision twice).
@@ -70,20 +69,14 @@ pub(crate) async fn list(
     let parsed = arn::parse_state_machine(&input.state_machine_arn, false)?;
     let sm_arn = parsed.unqualified();
     svc.state_machine(&sm_arn).await?;
-    let limit = page_size(input.max_results);
-    let after = after(input.next_token.as_deref())?;
-    let items = svc
-        .db(move |s| {
-            s.list_versions(
-                &sm_arn,
-                &Page {
-                    after,
-                    limit: limit + 1,
-                },
-            )
-        })
+    let (items, next_token) = svc
+        .page(
+            input.max_results,
+            input.next_token.as_deref(),
+            move |s, page| s.list_versions(&sm_arn, page),
+            |v| v.arn.clone(),
+        )
         .await?;
-    let (items, next_token) = split_page(items, limit, |v| v.arn.clone());
     Ok(ListStateMachineVersionsOutput {
         state_machine_versions: items
             .into_iter()

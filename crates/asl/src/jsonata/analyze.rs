@@ -48,7 +48,7 @@ impl Analysis {
 }
 
 /// A step that only selects a field and binds nothing.
-fn plain(step: &PathStep) -> bool {
+pub(super) fn plain(step: &PathStep) -> bool {
     step.stages.is_empty()
         && step.focus.is_none()
         && step.index_var.is_none()

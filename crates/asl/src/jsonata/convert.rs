@@ -124,7 +124,7 @@ pub(crate) fn from_jvalue(v: &JValue) -> Option<Value> {
 }
 
 /// The JSONata type name of a value, as `$type` and AWS's messages name them.
-pub(crate) fn type_name(v: &Value) -> &'static str {
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

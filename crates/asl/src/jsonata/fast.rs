@@ -29,10 +29,11 @@
 
 use std::borrow::Cow;
 
-use jsonata_core::ast::{AstNode, BinaryOp, PathStep, UnaryOp};
+use jsonata_core::ast::{AstNode, BinaryOp, UnaryOp};
 use serde_json::{Map, Value};
 
 use super::Options;
+use super::analyze::plain;
 use super::convert::number_to_json;
 use crate::env::Scope;
 
@@ -106,15 +107,6 @@ pub(crate) fn compile(ast: &AstNode, options: &Options, draws_randomness: bool) 
         return None;
     }
     convert(ast, 0)
-}
-
-fn plain(step: &PathStep) -> bool {
-    step.stages.is_empty()
-        && step.focus.is_none()
-        && step.index_var.is_none()
-        && step.ancestor_label.is_none()
-        && !step.is_tuple
-        && !step.inner_tuple
 }
 
 fn variable_name(name: &str) -> bool {

@@ -37,6 +37,7 @@ mod fast;
 mod functions;
 mod template;
 
+pub use convert::type_name;
 pub use expression::{Bindings, Expression};
 pub use template::{Template, TemplateError};
 

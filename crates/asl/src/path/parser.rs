@@ -261,38 +261,35 @@ impl<'a> Parser<'a> {
     // --- filter expressions ---
 
     pub(super) fn parse_or(&mut self) -> Result<Expr, PathError> {
-        let mut es = vec![self.parse_and()?];
-        loop {
-            self.skip_ws();
-            if self.peek() == Some(b'|') && self.peek_at(1) == Some(b'|') {
-                self.pos += 2;
-                es.push(self.parse_and()?);
-            } else {
-                break;
-            }
-        }
-        Ok(if es.len() == 1 {
-            es.pop().unwrap_or(Expr::Or(Vec::new()))
-        } else {
-            Expr::Or(es)
-        })
+        self.parse_chain(b'|', Self::parse_and, Expr::Or)
     }
 
     pub(super) fn parse_and(&mut self) -> Result<Expr, PathError> {
-        let mut es = vec![self.parse_unary()?];
+        self.parse_chain(b'&', Self::parse_unary, Expr::And)
+    }
+
+    /// Operands from `next` joined by the doubled `op` (`||`, `&&`), left to right: one
+    /// operand stands for itself, several are joined by `join`.
+    fn parse_chain(
+        &mut self,
+        op: u8,
+        next: fn(&mut Self) -> Result<Expr, PathError>,
+        join: fn(Vec<Expr>) -> Expr,
+    ) -> Result<Expr, PathError> {
+        let mut es = vec![next(self)?];
         loop {
             self.skip_ws();
-            if self.peek() == Some(b'&') && self.peek_at(1) == Some(b'&') {
+            if self.peek() == Some(op) && self.peek_at(1) == Some(op) {
                 self.pos += 2;
-                es.push(self.parse_unary()?);
+                es.push(next(self)?);
             } else {
                 break;
             }
         }
         Ok(if es.len() == 1 {
-            es.pop().unwrap_or(Expr::And(Vec::new()))
+            es.pop().unwrap_or_else(|| join(Vec::new()))
         } else {
-            Expr::And(es)
+            join(es)
         })
     }
 
@@ -432,23 +429,10 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 self.enter()?;
                 let mut items = Vec::new();
-                self.skip_ws();
-                if self.peek() == Some(b']') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        items.push(self.parse_literal()?);
-                        self.skip_ws();
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            Some(b']') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return Err(self.err("expected ',' or ']' in an array")),
-                        }
-                    }
-                }
+                self.delimited(b']', "expected ',' or ']' in an array", |p| {
+                    items.push(p.parse_literal()?);
+                    Ok(())
+                })?;
                 self.leave();
                 Ok(Value::Array(items))
             }
@@ -456,31 +440,18 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 self.enter()?;
                 let mut m = Map::new();
-                self.skip_ws();
-                if self.peek() == Some(b'}') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.skip_ws();
-                        let key = match self.peek() {
-                            Some(q @ (b'\'' | b'"')) => self.parse_string(q)?,
-                            _ => return Err(self.err("expected a quoted key")),
-                        };
-                        self.skip_ws();
-                        self.expect(b':', "expected ':' in an object")?;
-                        let v = self.parse_literal()?;
-                        m.insert(key, v);
-                        self.skip_ws();
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            Some(b'}') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return Err(self.err("expected ',' or '}' in an object")),
-                        }
-                    }
-                }
+                self.delimited(b'}', "expected ',' or '}' in an object", |p| {
+                    p.skip_ws();
+                    let key = match p.peek() {
+                        Some(q @ (b'\'' | b'"')) => p.parse_string(q)?,
+                        _ => return Err(p.err("expected a quoted key")),
+                    };
+                    p.skip_ws();
+                    p.expect(b':', "expected ':' in an object")?;
+                    let v = p.parse_literal()?;
+                    m.insert(key, v);
+                    Ok(())
+                })?;
                 self.leave();
                 Ok(Value::Object(m))
             }
@@ -512,6 +483,33 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => Err(self.err("expected a value")),
+        }
+    }
+
+    /// The rest of a `[…]` or `{…}` literal after its opening bracket: nothing, or items
+    /// (each read by `item`) separated by `,`, then `close`; `what` is the error otherwise.
+    fn delimited(
+        &mut self,
+        close: u8,
+        what: &str,
+        mut item: impl FnMut(&mut Self) -> Result<(), PathError>,
+    ) -> Result<(), PathError> {
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            item(self)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(c) if c == close => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.err(what)),
+            }
         }
     }
 

@@ -131,47 +131,37 @@ impl Execution {
             error_output.insert("Error".into(), Value::String(err.error.clone()));
             error_output.insert("Cause".into(), Value::String(err.cause.clone().unwrap_or_default()));
             let error_output = Value::Object(error_output);
-            if st.query_language == QueryLanguage::Jsonata {
-                return match self.catch_jsonata(tid, c, error_output) {
-                    Ok(output) => self.complete(
-                        tid,
-                        Flow::Exit {
-                            output,
-                            to: Transition::Next(c.next),
-                        },
-                    ),
-                    Err(e) => {
-                        let e = self.prefix_runtime(tid, e);
-                        self.finish_thread(tid, Err(e));
-                        false
-                    }
-                };
-            }
-            if let Err(e) = self.eval_assign(tid, &[&c.assign], &error_output) {
-                let e = self.prefix_runtime(tid, e);
-                self.finish_thread(tid, Err(e));
-                return false;
-            }
-            let raw = std::mem::take(&mut self.thread(tid).input);
-            match apply_result_path(raw, &c.result_path, error_output) {
-                Ok(output) => {
-                    self.note(|i| i.after_result_path = Some(output.clone()));
-                    return self.complete(
-                        tid,
-                        Flow::Exit {
-                            output,
-                            to: Transition::Next(c.next),
-                        },
-                    );
-                }
+            let caught = if st.query_language == QueryLanguage::Jsonata {
+                self.catch_jsonata(tid, c, error_output)
+            } else {
+                self.catch_jsonpath(tid, c, error_output)
+            };
+            return match caught {
+                Ok(output) => self.complete(
+                    tid,
+                    Flow::Exit {
+                        output,
+                        to: Transition::Next(c.next),
+                    },
+                ),
                 Err(e) => {
                     let e = self.prefix_runtime(tid, e);
                     self.finish_thread(tid, Err(e));
-                    return false;
+                    false
                 }
-            }
+            };
         }
         self.finish_thread(tid, Err(err));
         false
+    }
+
+    /// A JSONPath catcher's output: its `Assign` over the error output, then the error
+    /// output placed into the state's input at its `ResultPath`.
+    fn catch_jsonpath(&mut self, tid: ThreadId, c: &Catcher, error_output: Value) -> Result<Value, StatesError> {
+        self.eval_assign(tid, &[&c.assign], &error_output)?;
+        let raw = std::mem::take(&mut self.thread(tid).input);
+        let output = apply_result_path(raw, &c.result_path, error_output)?;
+        self.note(|i| i.after_result_path = Some(output.clone()));
+        Ok(output)
     }
 }

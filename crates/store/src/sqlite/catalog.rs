@@ -1,7 +1,7 @@
 //! State machines, their versions and aliases, and the tags of any resource: the SQL of
 //! the catalog half of [`Store`](crate::Store).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Params, Row, ToSql, params};
 
 use super::rows::{
     self, ALIAS_COLS, SM_COLS, VERSION_COLS, backend, constraint, opt_json_text, routing_text, sql_limit,
@@ -28,48 +28,112 @@ fn exists(c: &Connection, sql: &str, key: &str) -> Result<bool> {
         .map_err(backend)
 }
 
-pub(super) fn create_state_machine(s: &SqliteStore, sm: &StateMachineRecord, tags: &[Tag]) -> Result<()> {
-    let sm = sm.clone();
-    let tags = tags.to_vec();
-    let logging = opt_json_text(&sm.logging_configuration)?;
-    let tracing = opt_json_text(&sm.tracing_configuration)?;
-    s.write(move |c| {
-        c.prepare_cached(&format!(
-            "INSERT INTO state_machines ({SM_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        ))
-        .and_then(|mut s| {
-            s.execute(params![
-                sm.arn,
-                sm.name,
-                sm.kind.as_str(),
-                sm.definition,
-                sm.role_arn,
-                sm.description,
-                logging,
-                tracing,
-                sm.revision_id,
-                sm.created_ms,
-                sm.updated_ms
-            ])
-        })
-        .map_err(|e| constraint(e, &sm.arn, &sm.arn))?;
-        put_tags(c, &sm.arn, &tags)
-    })
+/// Runs one (cached) statement; the number of rows it changed.
+fn execute(c: &Connection, sql: &str, args: impl Params) -> Result<usize> {
+    c.prepare_cached(sql).and_then(|mut s| s.execute(args)).map_err(backend)
 }
 
-pub(super) fn get_state_machine(s: &SqliteStore, arn: &str) -> Result<Option<StateMachineRecord>> {
+/// An UPDATE of the row `arn` names: `NotFound` when it changed none.
+fn updated(n: usize, arn: &str) -> Result<()> {
+    if n == 0 {
+        return Err(StoreError::NotFound(arn.to_string()));
+    }
+    Ok(())
+}
+
+/// The row of `table` whose primary key is `arn`, read with `cols` by `row`.
+fn get_by_arn<T: Send + 'static>(
+    s: &SqliteStore,
+    table: &'static str,
+    cols: &'static str,
+    arn: &str,
+    row: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
     let arn = arn.to_string();
     s.read(move |c| {
-        c.prepare_cached(&format!("SELECT {SM_COLS} FROM state_machines WHERE arn = ?1"))
-            .and_then(|mut s| s.query_row(params![arn], rows::state_machine).optional())
+        c.prepare_cached(&format!("SELECT {cols} FROM {table} WHERE arn = ?1"))
+            .and_then(|mut s| s.query_row(params![arn], row).optional())
             .map_err(backend)
     })
 }
 
+/// Every row `sql` selects with `args`, read by `row`.
+fn query_all<T>(
+    c: &Connection,
+    sql: &str,
+    args: impl Params,
+    row: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut s = c.prepare_cached(sql).map_err(backend)?;
+    collect(s.query_map(args, row).map_err(backend)?)
+}
+
+/// Deletes the row of `table` (a version or an alias) that `arn` names, and its tags.
+fn delete_with_tags(s: &SqliteStore, table: &'static str, arn: &str) -> Result<()> {
+    let arn = arn.to_string();
+    s.write(move |c| {
+        execute(c, &format!("DELETE FROM {table} WHERE arn = ?1"), params![arn])?;
+        execute(c, "DELETE FROM tags WHERE resource_arn = ?1", params![arn])?;
+        Ok(())
+    })
+}
+
+/// A state machine as its row holds it: the values INSERT and UPDATE bind, in `SM_COLS`
+/// order, with the JSON configurations as text.
+struct StateMachineRow {
+    sm: StateMachineRecord,
+    kind: &'static str,
+    logging: Option<String>,
+    tracing: Option<String>,
+}
+
+impl StateMachineRow {
+    fn new(sm: &StateMachineRecord) -> Result<StateMachineRow> {
+        Ok(StateMachineRow {
+            sm: sm.clone(),
+            kind: sm.kind.as_str(),
+            logging: opt_json_text(&sm.logging_configuration)?,
+            tracing: opt_json_text(&sm.tracing_configuration)?,
+        })
+    }
+
+    fn params(&self) -> [&dyn ToSql; 11] {
+        let sm = &self.sm;
+        [
+            &sm.arn,
+            &sm.name,
+            &self.kind,
+            &sm.definition,
+            &sm.role_arn,
+            &sm.description,
+            &self.logging,
+            &self.tracing,
+            &sm.revision_id,
+            &sm.created_ms,
+            &sm.updated_ms,
+        ]
+    }
+}
+
+pub(super) fn create_state_machine(s: &SqliteStore, sm: &StateMachineRecord, tags: &[Tag]) -> Result<()> {
+    let row = StateMachineRow::new(sm)?;
+    let tags = tags.to_vec();
+    s.write(move |c| {
+        c.prepare_cached(&format!(
+            "INSERT INTO state_machines ({SM_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ))
+        .and_then(|mut s| s.execute(row.params()))
+        .map_err(|e| constraint(e, &row.sm.arn, &row.sm.arn))?;
+        put_tags(c, &row.sm.arn, &tags)
+    })
+}
+
+pub(super) fn get_state_machine(s: &SqliteStore, arn: &str) -> Result<Option<StateMachineRecord>> {
+    get_by_arn(s, "state_machines", SM_COLS, arn, rows::state_machine)
+}
+
 pub(super) fn update_state_machine(s: &SqliteStore, sm: &StateMachineRecord) -> Result<()> {
-    let sm = sm.clone();
-    let logging = opt_json_text(&sm.logging_configuration)?;
-    let tracing = opt_json_text(&sm.tracing_configuration)?;
+    let row = StateMachineRow::new(sm)?;
     s.write(move |c| {
         let n = c
             .prepare_cached(
@@ -77,26 +141,9 @@ pub(super) fn update_state_machine(s: &SqliteStore, sm: &StateMachineRecord) -> 
                  description = ?6, logging_configuration = ?7, tracing_configuration = ?8, \
                  revision_id = ?9, created_ms = ?10, updated_ms = ?11 WHERE arn = ?1",
             )
-            .and_then(|mut s| {
-                s.execute(params![
-                    sm.arn,
-                    sm.name,
-                    sm.kind.as_str(),
-                    sm.definition,
-                    sm.role_arn,
-                    sm.description,
-                    logging,
-                    tracing,
-                    sm.revision_id,
-                    sm.created_ms,
-                    sm.updated_ms
-                ])
-            })
+            .and_then(|mut s| s.execute(row.params()))
             .map_err(backend)?;
-        if n == 0 {
-            return Err(StoreError::NotFound(sm.arn.clone()));
-        }
-        Ok(())
+        updated(n, &row.sm.arn)
     })
 }
 
@@ -112,9 +159,7 @@ pub(super) fn delete_state_machine(s: &SqliteStore, arn: &str) -> Result<()> {
         .and_then(|mut s| s.execute(params![arn]))
         .map_err(backend)?;
         // Versions and aliases go by cascade.
-        c.prepare_cached("DELETE FROM state_machines WHERE arn = ?1")
-            .and_then(|mut s| s.execute(params![arn]))
-            .map_err(backend)?;
+        execute(c, "DELETE FROM state_machines WHERE arn = ?1", params![arn])?;
         Ok(())
     })
 }
@@ -123,14 +168,11 @@ pub(super) fn list_state_machines(s: &SqliteStore, page: &Page) -> Result<Vec<St
     let after = page.after.clone();
     let limit = sql_limit(page.limit);
     s.read(move |c| {
-        let mut s = c
-            .prepare_cached(&format!(
-                "SELECT {SM_COLS} FROM state_machines WHERE ?1 IS NULL OR arn > ?1 ORDER BY arn LIMIT ?2"
-            ))
-            .map_err(backend)?;
-        collect(
-            s.query_map(params![after, limit], rows::state_machine)
-                .map_err(backend)?,
+        query_all(
+            c,
+            &format!("SELECT {SM_COLS} FROM state_machines WHERE ?1 IS NULL OR arn > ?1 ORDER BY arn LIMIT ?2"),
+            params![after, limit],
+            rows::state_machine,
         )
     })
 }
@@ -173,12 +215,7 @@ pub(super) fn publish_version(s: &SqliteStore, version: &VersionRecord) -> Resul
 }
 
 pub(super) fn get_version(s: &SqliteStore, arn: &str) -> Result<Option<VersionRecord>> {
-    let arn = arn.to_string();
-    s.read(move |c| {
-        c.prepare_cached(&format!("SELECT {VERSION_COLS} FROM versions WHERE arn = ?1"))
-            .and_then(|mut s| s.query_row(params![arn], rows::version).optional())
-            .map_err(backend)
-    })
+    get_by_arn(s, "versions", VERSION_COLS, arn, rows::version)
 }
 
 pub(super) fn list_versions(s: &SqliteStore, state_machine_arn: &str, page: &Page) -> Result<Vec<VersionRecord>> {
@@ -198,30 +235,20 @@ pub(super) fn list_versions(s: &SqliteStore, state_machine_arn: &str, page: &Pag
     };
     let limit = sql_limit(page.limit);
     s.read(move |c| {
-        let mut s = c
-            .prepare_cached(&format!(
+        query_all(
+            c,
+            &format!(
                 "SELECT {VERSION_COLS} FROM versions WHERE state_machine_arn = ?1 AND version < ?2 \
                  ORDER BY version DESC LIMIT ?3"
-            ))
-            .map_err(backend)?;
-        collect(
-            s.query_map(params![sm_arn, before, limit], rows::version)
-                .map_err(backend)?,
+            ),
+            params![sm_arn, before, limit],
+            rows::version,
         )
     })
 }
 
 pub(super) fn delete_version(s: &SqliteStore, arn: &str) -> Result<()> {
-    let arn = arn.to_string();
-    s.write(move |c| {
-        c.prepare_cached("DELETE FROM versions WHERE arn = ?1")
-            .and_then(|mut s| s.execute(params![arn]))
-            .map_err(backend)?;
-        c.prepare_cached("DELETE FROM tags WHERE resource_arn = ?1")
-            .and_then(|mut s| s.execute(params![arn]))
-            .map_err(backend)?;
-        Ok(())
-    })
+    delete_with_tags(s, "versions", arn)
 }
 
 pub(super) fn create_alias(s: &SqliteStore, alias: &AliasRecord) -> Result<()> {
@@ -248,12 +275,7 @@ pub(super) fn create_alias(s: &SqliteStore, alias: &AliasRecord) -> Result<()> {
 }
 
 pub(super) fn get_alias(s: &SqliteStore, arn: &str) -> Result<Option<AliasRecord>> {
-    let arn = arn.to_string();
-    s.read(move |c| {
-        c.prepare_cached(&format!("SELECT {ALIAS_COLS} FROM aliases WHERE arn = ?1"))
-            .and_then(|mut s| s.query_row(params![arn], rows::alias).optional())
-            .map_err(backend)
-    })
+    get_by_arn(s, "aliases", ALIAS_COLS, arn, rows::alias)
 }
 
 /// Replaces the alias with the same ARN (all but its ARN and state machine); `NotFound`
@@ -278,24 +300,12 @@ pub(super) fn update_alias(s: &SqliteStore, alias: &AliasRecord) -> Result<()> {
                 ])
             })
             .map_err(backend)?;
-        if n == 0 {
-            return Err(StoreError::NotFound(a.arn.clone()));
-        }
-        Ok(())
+        updated(n, &a.arn)
     })
 }
 
 pub(super) fn delete_alias(s: &SqliteStore, arn: &str) -> Result<()> {
-    let arn = arn.to_string();
-    s.write(move |c| {
-        c.prepare_cached("DELETE FROM aliases WHERE arn = ?1")
-            .and_then(|mut s| s.execute(params![arn]))
-            .map_err(backend)?;
-        c.prepare_cached("DELETE FROM tags WHERE resource_arn = ?1")
-            .and_then(|mut s| s.execute(params![arn]))
-            .map_err(backend)?;
-        Ok(())
-    })
+    delete_with_tags(s, "aliases", arn)
 }
 
 pub(super) fn list_aliases(s: &SqliteStore, state_machine_arn: &str, page: &Page) -> Result<Vec<AliasRecord>> {
@@ -303,15 +313,14 @@ pub(super) fn list_aliases(s: &SqliteStore, state_machine_arn: &str, page: &Page
     let after = page.after.clone();
     let limit = sql_limit(page.limit);
     s.read(move |c| {
-        let mut s = c
-            .prepare_cached(&format!(
+        query_all(
+            c,
+            &format!(
                 "SELECT {ALIAS_COLS} FROM aliases WHERE state_machine_arn = ?1 AND (?2 IS NULL OR arn > ?2) \
                  ORDER BY arn LIMIT ?3"
-            ))
-            .map_err(backend)?;
-        collect(
-            s.query_map(params![sm_arn, after, limit], rows::alias)
-                .map_err(backend)?,
+            ),
+            params![sm_arn, after, limit],
+            rows::alias,
         )
     })
 }
@@ -340,17 +349,16 @@ pub(super) fn untag_resource(s: &SqliteStore, arn: &str, keys: &[String]) -> Res
 pub(super) fn list_tags(s: &SqliteStore, arn: &str) -> Result<Vec<Tag>> {
     let arn = arn.to_string();
     s.read(move |c| {
-        let mut s = c
-            .prepare_cached("SELECT key, value FROM tags WHERE resource_arn = ?1 ORDER BY rowid")
-            .map_err(backend)?;
-        collect(
-            s.query_map(params![arn], |r| {
+        query_all(
+            c,
+            "SELECT key, value FROM tags WHERE resource_arn = ?1 ORDER BY rowid",
+            params![arn],
+            |r| {
                 Ok(Tag {
                     key: r.get(0)?,
                     value: r.get(1)?,
                 })
-            })
-            .map_err(backend)?,
+            },
         )
     })
 }

@@ -3,7 +3,36 @@
 
 use super::*;
 
+/// Which of a field pair `X` / `XPath` a state gives.
+pub(super) enum Given<'v> {
+    Value(&'v Value),
+    Path(&'v Value),
+}
+
 impl Parser {
+    /// The field `key` or its `path_key` twin, which exclude each other: both is a
+    /// diagnostic (and neither is taken), neither is `None`.
+    pub(super) fn value_or_path<'v>(
+        &mut self,
+        obj: &'v Map<String, Value>,
+        key: &str,
+        path_key: &str,
+        loc: &str,
+    ) -> Option<Given<'v>> {
+        match (obj.get(key), obj.get(path_key)) {
+            (Some(_), Some(_)) => {
+                self.diags.push(Diagnostic::schema(
+                    format!("Only one of these fields is allowed: [{key}, {path_key}]"),
+                    loc,
+                ));
+                None
+            }
+            (Some(v), None) => Some(Given::Value(v)),
+            (None, Some(v)) => Some(Given::Path(v)),
+            (None, None) => None,
+        }
+    }
+
     pub(super) fn number_or_path(
         &mut self,
         obj: &Map<String, Value>,
@@ -12,15 +41,8 @@ impl Parser {
         ql: QueryLanguage,
     ) -> Option<NumberOrPath> {
         let path_key = format!("{key}Path");
-        match (obj.get(key), obj.get(&path_key)) {
-            (Some(_), Some(_)) => {
-                self.diags.push(Diagnostic::schema(
-                    format!("Only one of these fields is allowed: [{key}, {path_key}]"),
-                    loc,
-                ));
-                None
-            }
-            (Some(v), None) => match v {
+        match self.value_or_path(obj, key, &path_key, loc) {
+            Some(Given::Value(v)) => match v {
                 Value::Number(n) => Some(NumberOrPath::Fixed(n.as_f64().unwrap_or(0.0))),
                 Value::String(_) if ql == QueryLanguage::Jsonata && is_jsonata(v) => {
                     Some(NumberOrPath::Expr(self.jsonata_value(v, &format!("{loc}/{key}"))))
@@ -33,25 +55,20 @@ impl Parser {
                     None
                 }
             },
-            (None, Some(v)) => self.path_field(v, &path_key, loc).map(NumberOrPath::Path),
-            (None, None) => None,
+            Some(Given::Path(v)) => self.path_field(v, &path_key, loc).map(NumberOrPath::Path),
+            None => None,
         }
     }
 
     pub(super) fn seconds(&mut self, obj: &Map<String, Value>, key: &str, loc: &str) -> Option<Seconds> {
         let path_key = format!("{key}Path");
-        match (obj.get(key), obj.get(&path_key)) {
-            (Some(_), Some(_)) => {
-                self.diags.push(Diagnostic::schema(
-                    format!("Only one of these fields is allowed: [{key}, {path_key}]"),
-                    loc,
-                ));
-                None
+        match self.value_or_path(obj, key, &path_key, loc) {
+            Some(Given::Value(v)) if is_jsonata(v) => {
+                Some(Seconds::Expr(self.jsonata_value(v, &format!("{loc}/{key}"))))
             }
-            (Some(v), None) if is_jsonata(v) => Some(Seconds::Expr(self.jsonata_value(v, &format!("{loc}/{key}")))),
-            (Some(v), None) => self.positive_int(v, key, loc, 1, 99_999_999).map(Seconds::Fixed),
-            (None, Some(v)) => self.path_field(v, &path_key, loc).map(Seconds::Path),
-            (None, None) => None,
+            Some(Given::Value(v)) => self.positive_int(v, key, loc, 1, 99_999_999).map(Seconds::Fixed),
+            Some(Given::Path(v)) => self.path_field(v, &path_key, loc).map(Seconds::Path),
+            None => None,
         }
     }
 

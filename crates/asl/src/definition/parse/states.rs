@@ -59,64 +59,47 @@ impl Parser {
         ql: QueryLanguage,
     ) -> Choice {
         let mut choices = Vec::new();
-        match obj.get("Choices") {
-            Some(Value::Array(rules)) if !rules.is_empty() => {
-                for (i, r) in rules.iter().enumerate() {
-                    let rloc = format!("{loc}/Choices/{i}");
-                    let Some(robj) = r.as_object() else {
-                        self.diags
-                            .push(Diagnostic::schema("A Choice rule must be a JSON object", rloc));
-                        continue;
-                    };
-                    let next = match robj.get("Next") {
-                        Some(Value::String(n)) => self.target(n, &format!("{rloc}/Next"), index),
-                        _ => {
-                            self.diags
-                                .push(Diagnostic::schema("These fields are required: [Next]", rloc.clone()));
-                            None
-                        }
-                    };
-                    let rule = match ql {
-                        QueryLanguage::JsonPath => match ChoiceRule::parse(robj, &rloc, true) {
-                            Ok(r) => Some(Condition::Rule(r)),
-                            Err(d) => {
-                                self.diags.extend(d);
-                                None
-                            }
-                        },
-                        QueryLanguage::Jsonata => match robj.get("Condition") {
-                            Some(c) => Some(Condition::Jsonata(self.jsonata_value(c, &format!("{rloc}/Condition")))),
-                            None => {
-                                self.diags.push(Diagnostic::schema(
-                                    "These fields are required: [Condition]",
-                                    rloc.clone(),
-                                ));
-                                None
-                            }
-                        },
-                    };
-                    if let (Some(rule), Some(next)) = (rule, next) {
-                        choices.push(ChoiceBranch {
-                            rule,
-                            next,
-                            assign: self.assign(robj, &rloc, ql),
-                            output: self.jsonata(robj, "Output", &rloc),
-                        });
-                    }
+        let list = ObjectList {
+            key: "Choices",
+            empty: "The field 'Choices' must contain at least one rule",
+            not_array: "The value for the field 'Choices' must be an ARRAY",
+            not_object: "A Choice rule must be a JSON object",
+        };
+        self.each_object(obj, loc, list, |this, robj, rloc| {
+            let next = match robj.get("Next") {
+                Some(Value::String(n)) => this.target(n, &format!("{rloc}/Next"), index),
+                _ => {
+                    this.diags
+                        .push(Diagnostic::schema("These fields are required: [Next]", rloc));
+                    None
                 }
+            };
+            let rule = match ql {
+                QueryLanguage::JsonPath => match ChoiceRule::parse(robj, rloc, true) {
+                    Ok(r) => Some(Condition::Rule(r)),
+                    Err(d) => {
+                        this.diags.extend(d);
+                        None
+                    }
+                },
+                QueryLanguage::Jsonata => match robj.get("Condition") {
+                    Some(c) => Some(Condition::Jsonata(this.jsonata_value(c, &format!("{rloc}/Condition")))),
+                    None => {
+                        this.diags
+                            .push(Diagnostic::schema("These fields are required: [Condition]", rloc));
+                        None
+                    }
+                },
+            };
+            if let (Some(rule), Some(next)) = (rule, next) {
+                choices.push(ChoiceBranch {
+                    rule,
+                    next,
+                    assign: this.assign(robj, rloc, ql),
+                    output: this.jsonata(robj, "Output", rloc),
+                });
             }
-            Some(Value::Array(_)) => self.diags.push(Diagnostic::schema(
-                "The field 'Choices' must contain at least one rule",
-                format!("{loc}/Choices"),
-            )),
-            Some(_) => self.diags.push(Diagnostic::schema(
-                "The value for the field 'Choices' must be an ARRAY",
-                format!("{loc}/Choices"),
-            )),
-            None => self
-                .diags
-                .push(Diagnostic::schema("These fields are required: [Choices]", loc)),
-        }
+        });
         let default = match obj.get("Default") {
             Some(Value::String(d)) => self.target(d, &format!("{loc}/Default"), index),
             Some(_) => {
@@ -199,15 +182,8 @@ impl Parser {
         ql: QueryLanguage,
     ) -> Option<FailField> {
         let path_key = format!("{key}Path");
-        match (obj.get(key), obj.get(&path_key)) {
-            (Some(_), Some(_)) => {
-                self.diags.push(Diagnostic::schema(
-                    format!("Only one of these fields is allowed: [{key}, {path_key}]"),
-                    loc,
-                ));
-                None
-            }
-            (Some(v), None) => match v {
+        match self.value_or_path(obj, key, &path_key, loc) {
+            Some(Given::Value(v)) => match v {
                 Value::String(_) if ql == QueryLanguage::Jsonata && is_jsonata(v) => {
                     Some(FailField::Expr(self.jsonata_value(v, &format!("{loc}/{key}"))))
                 }
@@ -220,7 +196,7 @@ impl Parser {
                     None
                 }
             },
-            (None, Some(v)) => match v.as_str() {
+            Some(Given::Path(v)) => match v.as_str() {
                 Some(s) if Intrinsic::looks_like_call(s) => match Intrinsic::parse(s) {
                     Ok(call) => Some(FailField::Intrinsic(call)),
                     Err(_) => {
@@ -233,7 +209,7 @@ impl Parser {
                 },
                 _ => self.path_field(v, &path_key, loc).map(FailField::Path),
             },
-            (None, None) => None,
+            None => None,
         }
     }
 
@@ -246,29 +222,16 @@ impl Parser {
         depth: usize,
     ) -> Parallel {
         let mut branches = Vec::new();
-        match obj.get("Branches") {
-            Some(Value::Array(bs)) if !bs.is_empty() => {
-                for (i, b) in bs.iter().enumerate() {
-                    let bloc = format!("{loc}/Branches/{i}");
-                    match b.as_object() {
-                        Some(bobj) => {
-                            self.check_block_fields(bobj, &bloc);
-                            branches.push(self.block(bobj, &bloc, ql, depth + 1));
-                        }
-                        None => self
-                            .diags
-                            .push(Diagnostic::schema("A branch must be a JSON object", bloc)),
-                    }
-                }
-            }
-            Some(_) => self.diags.push(Diagnostic::schema(
-                "The value for the field 'Branches' must be a non-empty ARRAY",
-                format!("{loc}/Branches"),
-            )),
-            None => self
-                .diags
-                .push(Diagnostic::schema("These fields are required: [Branches]", loc)),
-        }
+        let list = ObjectList {
+            key: "Branches",
+            empty: "The value for the field 'Branches' must be a non-empty ARRAY",
+            not_array: "The value for the field 'Branches' must be a non-empty ARRAY",
+            not_object: "A branch must be a JSON object",
+        };
+        self.each_object(obj, loc, list, |this, bobj, bloc| {
+            this.check_block_fields(bobj, bloc);
+            branches.push(this.block(bobj, bloc, ql, depth + 1));
+        });
         Parallel {
             branches,
             parameters: self.template(obj, "Parameters", loc),
@@ -278,6 +241,37 @@ impl Parser {
             retry: self.retriers(obj, loc),
             catch: self.catchers(obj, loc, index, ql),
             next: self.transition(obj, loc, index),
+        }
+    }
+
+    /// Runs `each` on every element of the required, non-empty array field `list.key`, in
+    /// order, with its location; an element that is not an object, an empty array, another
+    /// value or an absent field is a diagnostic with `list`'s wording.
+    fn each_object(
+        &mut self,
+        obj: &Map<String, Value>,
+        loc: &str,
+        list: ObjectList,
+        mut each: impl FnMut(&mut Self, &Map<String, Value>, &str),
+    ) {
+        let key = list.key;
+        match obj.get(key) {
+            Some(Value::Array(elements)) if !elements.is_empty() => {
+                for (i, element) in elements.iter().enumerate() {
+                    let eloc = format!("{loc}/{key}/{i}");
+                    match element.as_object() {
+                        Some(eobj) => each(self, eobj, &eloc),
+                        None => self.diags.push(Diagnostic::schema(list.not_object, eloc)),
+                    }
+                }
+            }
+            Some(Value::Array(_)) => self.diags.push(Diagnostic::schema(list.empty, format!("{loc}/{key}"))),
+            Some(_) => self
+                .diags
+                .push(Diagnostic::schema(list.not_array, format!("{loc}/{key}"))),
+            None => self
+                .diags
+                .push(Diagnostic::schema(format!("These fields are required: [{key}]"), loc)),
         }
     }
 
@@ -387,4 +381,12 @@ impl Parser {
             next: self.transition(obj, loc, index),
         }
     }
+}
+
+/// The wording of the diagnostics for an array-of-objects field (`Choices`, `Branches`).
+struct ObjectList {
+    key: &'static str,
+    empty: &'static str,
+    not_array: &'static str,
+    not_object: &'static str,
 }

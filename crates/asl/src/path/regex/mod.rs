@@ -32,7 +32,7 @@ mod syntax;
 use std::fmt::Write as _;
 
 pub use syntax::Error;
-use syntax::{Class, Item, Look, MAX_PROGRAM, Node, P};
+use syntax::{Class, Item, Look, MAX_PROGRAM, Node};
 
 /// A compiled `=~` pattern.
 #[derive(Debug, Clone)]
@@ -50,16 +50,7 @@ impl PartialEq for Regex {
 impl Regex {
     /// Parses `pattern` (Java syntax, the subset above) with `flags` (`i`, `s`, `m`).
     pub fn new(pattern: &str, flags: &str) -> Result<Regex, Error> {
-        let chars: Vec<char> = pattern.chars().collect();
-        let mut p = P {
-            c: &chars,
-            i: 0,
-            groups: 0,
-        };
-        let node = p.alt()?;
-        if p.i != chars.len() {
-            return Err(Error("unmatched ')'"));
-        }
+        let node = syntax::parse(pattern)?;
         if program_len(&node) > MAX_PROGRAM {
             return Err(Error("pattern too large"));
         }
@@ -213,6 +204,6 @@ fn write_class(class: &Class, flags: Flags, out: &mut String) {
 }
 
 #[cfg(test)]
-mod legacy;
+mod legacy_tests;
 #[cfg(test)]
 mod tests;

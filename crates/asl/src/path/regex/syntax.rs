@@ -52,10 +52,26 @@ impl fmt::Display for Error {
     }
 }
 
-pub(super) struct P<'a> {
-    pub(super) c: &'a [char],
-    pub(super) i: usize,
-    pub(super) groups: u32,
+/// Parses `pattern` into its syntax tree, with the errors Java's `Pattern.compile` gives
+/// for what this subset does not accept.
+pub(super) fn parse(pattern: &str) -> Result<Node, Error> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut p = P {
+        c: &chars,
+        i: 0,
+        groups: 0,
+    };
+    let node = p.alt()?;
+    if p.i != chars.len() {
+        return Err(Error("unmatched ')'"));
+    }
+    Ok(node)
+}
+
+struct P<'a> {
+    c: &'a [char],
+    i: usize,
+    groups: u32,
 }
 
 impl P<'_> {
@@ -63,7 +79,7 @@ impl P<'_> {
         self.c.get(self.i).copied()
     }
 
-    pub(super) fn alt(&mut self) -> Result<Node, Error> {
+    fn alt(&mut self) -> Result<Node, Error> {
         let mut branches = vec![self.cat()?];
         while self.peek() == Some('|') {
             self.i += 1;

@@ -1,3 +1,4 @@
+use super::legacy_tests as legacy;
 use super::*;
 use proptest::prelude::*;
 

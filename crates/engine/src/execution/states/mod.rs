@@ -30,16 +30,8 @@ pub(in crate::execution) fn render_plain(v: &Value) -> String {
     }
 }
 
-pub(in crate::execution) fn json_type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+/// The JSONata type name of a value, as AWS's messages name them: the one asl's `$type` uses.
+pub(in crate::execution) use asl::jsonata::type_name as json_type_name;
 
 impl Execution {
     /// Runs the current state's work.
