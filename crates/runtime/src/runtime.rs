@@ -1,10 +1,11 @@
 //! The runtime: starts, resumes and stops executions.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use arn::{Arn, StateMachineArn};
 use asl::StateMachine;
+use asl::rng::{SplitMix64, uuid_v4};
 use engine::mock::MockConfig;
 use engine::{Command, EventKind, Execution, ExecutionConfig, HistoryEvent, Input, Outcome};
 use serde_json::Value;
@@ -65,7 +66,9 @@ pub struct Runtime {
     cfg: RuntimeConfig,
     clock: Clock,
     running: Mutex<HashMap<String, mpsc::UnboundedSender<Msg>>>,
-    counter: AtomicU64,
+    /// Execution names, express ids and execution seeds: seeded from the clock at start-up,
+    /// since these values are stored, never regenerated on replay.
+    rng: Mutex<SplitMix64>,
     /// Parsed definitions by text: executions of one state machine share one model.
     definitions: Mutex<HashMap<String, Arc<StateMachine>>>,
 }
@@ -90,7 +93,7 @@ impl Runtime {
             cfg,
             clock,
             running: Mutex::new(HashMap::new()),
-            counter: AtomicU64::new(clock.now_ms() as u64),
+            rng: Mutex::new(SplitMix64::new(clock.now_ms() as u64)),
             definitions: Mutex::new(HashMap::new()),
         });
         let store = rt.store.clone();
@@ -144,14 +147,14 @@ impl Runtime {
     }
 
     fn next_random(&self) -> u64 {
-        let mut z = self.counter.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        let mut rng = self.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        rng.next_u64()
     }
 
     fn uuid(&self) -> String {
-        engine::format_uuid(self.next_random(), self.next_random())
+        let hi = self.next_random();
+        let lo = self.next_random();
+        uuid_v4(hi, lo)
     }
 
     fn test_case(&self, target: &Target, case: Option<&str>) -> Result<Option<engine::mock::TestCase>, RuntimeError> {
@@ -162,7 +165,7 @@ impl Runtime {
             )));
         };
         mocks
-            .test_case(name_of(&target.state_machine_arn), case)
+            .test_case(&Machine::of(&target.state_machine_arn).name, case)
             .map(Some)
             .map_err(|e| RuntimeError::TestCase(e.to_string()))
     }
@@ -245,17 +248,27 @@ impl Runtime {
         let input: Value = serde_json::from_str(&req.input).unwrap_or(Value::Null);
         let now = self.now_ms();
         let name = req.name.clone().unwrap_or_else(|| self.uuid());
-        let sm_name = name_of(&t.state_machine_arn);
-        let (region, account) = region_account(&t.state_machine_arn, &self.cfg);
-        let arn = match t.kind {
-            WorkflowType::Standard => format!("arn:aws:states:{region}:{account}:execution:{sm_name}:{name}"),
-            WorkflowType::Express => {
-                format!(
-                    "arn:aws:states:{region}:{account}:express:{sm_name}:{name}:{}",
-                    self.uuid()
-                )
-            }
+        let machine = Machine::of(&t.state_machine_arn);
+        let resource = match t.kind {
+            WorkflowType::Standard => arn::Resource::Execution {
+                state_machine: machine.name,
+                map_run_label: None,
+                name: name.clone(),
+            },
+            WorkflowType::Express => arn::Resource::ExpressExecution {
+                state_machine: machine.name,
+                name: name.clone(),
+                id: self.uuid(),
+            },
         };
+        // `aws` whatever the region, as execution ARNs have always been here.
+        let arn = Arn {
+            partition: "aws".to_owned(),
+            region: machine.region.unwrap_or_else(|| self.cfg.region.clone()),
+            account: machine.account.unwrap_or_else(|| self.cfg.account.clone()),
+            resource,
+        }
+        .to_string();
         let rec = ExecutionRecord {
             arn,
             state_machine_arn: t.state_machine_arn.clone(),
@@ -559,18 +572,15 @@ pub(crate) fn exec_config(rec: &ExecutionRecord) -> ExecutionConfig {
         .or(rec.alias_arn.as_deref())
         .unwrap_or(&rec.state_machine_arn);
     let standard = rec.kind == WorkflowType::Standard;
+    let machine = Machine::of(&rec.state_machine_arn);
     ExecutionConfig {
         execution_name: rec.name.clone(),
         execution_arn: rec.arn.clone(),
-        state_machine_name: name_of(&rec.state_machine_arn).to_string(),
+        state_machine_name: machine.name,
         state_machine_arn: sm_arn.to_string(),
         role_arn: rec.role_arn.clone(),
-        region: rec
-            .state_machine_arn
-            .split(':')
-            .nth(3)
-            .unwrap_or("us-east-1")
-            .to_string(),
+        region: machine.region.unwrap_or_else(|| "us-east-1".to_owned()),
+        account: machine.account.unwrap_or_default(),
         start_time_ms: rec.start_ms,
         record_history: standard,
         max_history_events: standard.then_some(STANDARD_MAX_EVENTS),
@@ -579,16 +589,32 @@ pub(crate) fn exec_config(rec: &ExecutionRecord) -> ExecutionConfig {
     }
 }
 
-/// The state machine name in `arn:aws:states:region:account:stateMachine:NAME[:qualifier]`.
-fn name_of(arn: &str) -> &str {
-    arn.split(':').nth(6).unwrap_or(arn)
+/// What the runtime takes from a target's (unqualified) state machine ARN: the name its
+/// executions' ARNs and context carry, and the region and account they are in.
+struct Machine {
+    name: String,
+    /// `None` when the ARN does not parse: the caller picks the default.
+    region: Option<String>,
+    account: Option<String>,
 }
 
-fn region_account<'a>(arn: &'a str, cfg: &'a RuntimeConfig) -> (&'a str, &'a str) {
-    let mut parts = arn.split(':');
-    let region = parts.nth(3).filter(|s| !s.is_empty()).unwrap_or(&cfg.region);
-    let account = parts.next().filter(|s| !s.is_empty()).unwrap_or(&cfg.account);
-    (region, account)
+impl Machine {
+    /// The service hands over ARNs it has parsed already; a text that is no state machine
+    /// ARN (a test's made-up one) is taken whole as the name.
+    fn of(state_machine_arn: &str) -> Machine {
+        match StateMachineArn::parse(state_machine_arn, false) {
+            Ok(sm) => Machine {
+                name: sm.name,
+                region: Some(sm.region),
+                account: Some(sm.account),
+            },
+            Err(_) => Machine {
+                name: state_machine_arn.to_owned(),
+                region: None,
+                account: None,
+            },
+        }
+    }
 }
 
 async fn blocking<T: Send + 'static>(

@@ -2,31 +2,38 @@
 //! Which version an execution started through an alias runs is in [`crate::target`].
 
 use server::ApiError;
-use server::arn::{self, Qualifier};
+use server::arn::{self, Qualifier, StateMachineArn};
 use server::types::*;
 use store::{AliasRecord, RoutingEntry, StoreError};
 
 use crate::Service;
-use crate::arns;
 use crate::convert::routing_out;
 use crate::errors::store_error;
 
+/// A checked routing configuration.
+struct Routing {
+    /// The state machine every routed version belongs to (unqualified); `None` only for an
+    /// empty routing, which the model's length constraint keeps out.
+    machine: Option<StateMachineArn>,
+    entries: Vec<RoutingEntry>,
+}
+
 /// Every routed version exists and all belong to one state machine.
-async fn check_routing(svc: &Service, items: &[RoutingConfigurationListItem]) -> Result<Vec<RoutingEntry>, ApiError> {
+async fn check_routing(svc: &Service, items: &[RoutingConfigurationListItem]) -> Result<Routing, ApiError> {
     let mut out = Vec::new();
-    let mut machine: Option<String> = None;
+    let mut machine: Option<StateMachineArn> = None;
     for item in items {
-        let parsed = arn::parse_state_machine(&item.state_machine_version_arn, false)?;
+        let mut parsed = arn::parse_state_machine(&item.state_machine_version_arn, false)?;
         if !matches!(parsed.qualifier, Some(Qualifier::Version(_))) {
             return Err(ApiError::invalid_arn(&item.state_machine_version_arn));
         }
-        let sm = parsed.unqualified();
-        if machine.as_ref().is_some_and(|m| m != &sm) {
+        parsed.qualifier = None;
+        if machine.as_ref().is_some_and(|m| m != &parsed) {
             return Err(ApiError::validation(
                 "All versions in the routing configuration must belong to the same state machine",
             ));
         }
-        machine = Some(sm);
+        machine = Some(parsed);
         let varn = item.state_machine_version_arn.clone();
         if svc.db(move |s| s.get_version(&varn)).await?.is_none() {
             return Err(ApiError::resource_not_found(Some(&item.state_machine_version_arn)));
@@ -36,7 +43,7 @@ async fn check_routing(svc: &Service, items: &[RoutingConfigurationListItem]) ->
             weight: item.weight.max(0) as u32,
         });
     }
-    Ok(out)
+    Ok(Routing { machine, entries: out })
 }
 
 /// Creating the same alias again (same routing and description) is idempotent; a different
@@ -45,9 +52,17 @@ pub(crate) async fn create(
     svc: &Service,
     input: CreateStateMachineAliasInput,
 ) -> Result<CreateStateMachineAliasOutput, ApiError> {
-    let routing = check_routing(svc, &input.routing_configuration).await?;
-    let sm_arn = arn::parse_state_machine(&routing[0].version_arn, false)?.unqualified();
-    let alias_arn = arns::alias_arn(&sm_arn, &input.name);
+    let Routing {
+        machine,
+        entries: routing,
+    } = check_routing(svc, &input.routing_configuration).await?;
+    let machine = machine.ok_or_else(|| ApiError::validation("The routing configuration names no version"))?;
+    let sm_arn = machine.unqualified();
+    let alias_arn = StateMachineArn {
+        qualifier: Some(Qualifier::Alias(input.name.clone())),
+        ..machine
+    }
+    .to_string();
     let now = Timestamp::now().as_millis();
     let record = AliasRecord {
         arn: alias_arn.clone(),
@@ -104,7 +119,7 @@ pub(crate) async fn update(
 ) -> Result<UpdateStateMachineAliasOutput, ApiError> {
     let mut a = svc.alias(&input.state_machine_alias_arn).await?;
     if let Some(r) = &input.routing_configuration {
-        a.routing = check_routing(svc, r).await?;
+        a.routing = check_routing(svc, r).await?.entries;
     }
     if let Some(d) = input.description {
         a.description = Some(d);

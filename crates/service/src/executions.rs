@@ -9,7 +9,6 @@ use server::types::*;
 use store::{ExecutionFilter, ExecutionRecord, HistoryQuery, WorkflowType};
 
 use crate::Service;
-use crate::arns;
 use crate::convert::{describe_execution_output, execution_list_item, history_event, store_status};
 use crate::errors::runtime_error;
 use crate::paging::{after_event, page_size, split_page};
@@ -63,7 +62,7 @@ pub(crate) async fn describe_state_machine(
         name: sm
             .as_ref()
             .map(|s| s.name.clone())
-            .unwrap_or_else(|| arns::state_machine_name(&rec.state_machine_arn)),
+            .unwrap_or_else(|| state_machine_name(&rec.state_machine_arn)),
         definition: rec.definition,
         role_arn: rec.role_arn,
         update_date: Timestamp(sm.as_ref().map(|s| s.updated_ms).unwrap_or(rec.start_ms)),
@@ -81,6 +80,15 @@ pub(crate) async fn describe_state_machine(
         encryption_configuration: None,
         variable_references: None,
     })
+}
+
+/// The name in the state machine ARN an execution record keeps (the service wrote it, so it
+/// parses; were it not to, the whole text stands for the name).
+fn state_machine_name(state_machine_arn: &str) -> String {
+    match arn::StateMachineArn::parse(state_machine_arn, false) {
+        Ok(sm) => sm.name,
+        Err(_) => state_machine_arn.to_owned(),
+    }
 }
 
 /// A version or alias ARN lists the executions started through it; Express executions are

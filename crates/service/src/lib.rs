@@ -9,7 +9,6 @@
 //! to its module, so an action is found by the resource it acts on.
 
 mod aliases;
-mod arns;
 mod convert;
 mod db;
 mod errors;

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use arn::Arn;
 use asl::definition::*;
 use asl::error::{StatesError, names};
 use serde_json::{Value, json};
@@ -59,10 +60,6 @@ pub(super) struct Fanout {
     pub(super) max_concurrency: usize,
     pub(super) tolerated_count: Option<u64>,
     pub(super) tolerated_percentage: Option<f64>,
-}
-
-pub(super) fn account_of(arn: &str) -> &str {
-    arn.split(':').nth(4).unwrap_or("")
 }
 
 impl Execution {
@@ -133,16 +130,23 @@ impl Execution {
         }
         let n = inputs.len();
         if m.distributed {
-            let uuid = self.pseudo_uuid();
-            let arn = format!(
-                "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
-                self.cfg.region,
-                account_of(&self.cfg.state_machine_arn),
-                self.cfg.state_machine_name,
-                m.label.clone().unwrap_or_else(|| "map".into()),
-                uuid
+            let id = self.pseudo_uuid();
+            let arn = Arn {
+                partition: "aws".to_owned(),
+                region: self.cfg.region.clone(),
+                account: self.cfg.account.clone(),
+                resource: arn::Resource::MapRun {
+                    state_machine: self.cfg.state_machine_name.clone(),
+                    label: m.label.clone().unwrap_or_else(|| "map".into()),
+                    id,
+                },
+            };
+            self.emit(
+                tid,
+                EventKind::MapRunStarted {
+                    map_run_arn: arn.to_string(),
+                },
             );
-            self.emit(tid, EventKind::MapRunStarted { map_run_arn: arn });
         }
         let fan = Fanout {
             kind: FanoutKind::Map(MapMode::of(m)),

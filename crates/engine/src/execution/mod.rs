@@ -11,8 +11,10 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
+use arn::Arn;
 use asl::definition::*;
 use asl::error::StatesError;
+use asl::rng::SplitMix64;
 use serde_json::{Map, Value};
 
 use crate::command::{Command, CommandId, Input};
@@ -34,7 +36,6 @@ mod thread;
 
 pub use inspect::Inspection;
 pub(crate) use inspect::Probe;
-pub use random::format_uuid;
 use thread::{Phase, Thread, ThreadId};
 
 /// Who runs the execution and under which names; the context object is built from this.
@@ -46,6 +47,8 @@ pub struct ExecutionConfig {
     pub state_machine_arn: String,
     pub role_arn: String,
     pub region: String,
+    /// The account the execution's ARNs are in (Map Run ARNs are built from it).
+    pub account: String,
     pub start_time_ms: i64,
     /// Keep every history event (Standard workflows, `--history`). Without it only the
     /// event counter advances.
@@ -61,14 +64,43 @@ pub struct ExecutionConfig {
 
 impl ExecutionConfig {
     /// A configuration with ARNs in the given region and account.
+    /// The partition is `aws` whatever the region, as it always was here.
     pub fn new(state_machine_name: &str, execution_name: &str, region: &str, account: &str) -> Self {
+        let arn = |region: &str, resource| {
+            Arn {
+                partition: "aws".to_owned(),
+                region: region.to_owned(),
+                account: account.to_owned(),
+                resource,
+            }
+            .to_string()
+        };
         ExecutionConfig {
             execution_name: execution_name.to_string(),
-            execution_arn: format!("arn:aws:states:{region}:{account}:execution:{state_machine_name}:{execution_name}"),
+            execution_arn: arn(
+                region,
+                arn::Resource::Execution {
+                    state_machine: state_machine_name.to_owned(),
+                    map_run_label: None,
+                    name: execution_name.to_owned(),
+                },
+            ),
             state_machine_name: state_machine_name.to_string(),
-            state_machine_arn: format!("arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"),
-            role_arn: format!("arn:aws:iam::{account}:role/StepwiseExecutionRole"),
+            state_machine_arn: arn(
+                region,
+                arn::Resource::StateMachine {
+                    name: state_machine_name.to_owned(),
+                    qualifier: None,
+                },
+            ),
+            role_arn: arn(
+                "",
+                arn::Resource::Role {
+                    path_and_name: "StepwiseExecutionRole".to_owned(),
+                },
+            ),
             region: region.to_string(),
+            account: account.to_string(),
             start_time_ms: 0,
             record_history: false,
             max_history_events: None,
@@ -150,7 +182,7 @@ pub struct Execution {
     redrive_count: u32,
     outcome: Option<Outcome>,
     now_ms: i64,
-    rng: u64,
+    rng: SplitMix64,
     timeout_timer: Option<CommandId>,
     /// Set when the execution tests one state (TestState).
     probe: Option<Box<Probe>>,
@@ -158,7 +190,7 @@ pub struct Execution {
 
 impl Execution {
     pub fn new(def: Arc<StateMachine>, cfg: ExecutionConfig, input: Value) -> Self {
-        let rng = cfg.seed ^ 0x5DEE_CE66_D1CE_5EED;
+        let rng = SplitMix64::new(cfg.seed ^ 0x5DEE_CE66_D1CE_5EED);
         Execution {
             def,
             cfg,

@@ -5,10 +5,10 @@ use std::cell::OnceCell;
 
 use asl::definition::*;
 use asl::env::Scope;
+use asl::rng::SplitMix64;
 use serde_json::{Map, Value, json};
 
 use super::ExecutionConfig;
-use super::random::splitmix;
 use super::thread::Thread;
 use crate::time::format_millis;
 
@@ -18,7 +18,7 @@ pub(super) struct StateScope<'a> {
     cfg: &'a ExecutionConfig,
     exec_input: &'a Value,
     pub(super) thread: &'a Thread,
-    rng: &'a mut u64,
+    rng: &'a mut SplitMix64,
     map_item: Option<(usize, &'a Value)>,
     context: OnceCell<Value>,
     now_ms: i64,
@@ -32,7 +32,7 @@ impl<'a> StateScope<'a> {
         cfg: &'a ExecutionConfig,
         exec_input: &'a Value,
         thread: &'a Thread,
-        rng: &'a mut u64,
+        rng: &'a mut SplitMix64,
         map_item: Option<(usize, &'a Value)>,
         now_ms: i64,
     ) -> Self {
@@ -105,6 +105,6 @@ impl Scope for StateScope<'_> {
     }
 
     fn random_u64(&mut self) -> u64 {
-        splitmix(self.rng)
+        self.rng.next_u64()
     }
 }

@@ -197,3 +197,43 @@ fn redrive_enters_the_failed_state_again() {
     assert_eq!(types[at + 1], "TaskStateEntered");
     assert_eq!(types.last().unwrap(), "ExecutionSucceeded");
 }
+
+#[test]
+fn configured_arns_are_in_the_aws_partition() {
+    let cfg = ExecutionConfig::new("M", "e", "cn-north-1", "123456789012");
+    assert_eq!(
+        cfg.execution_arn,
+        "arn:aws:states:cn-north-1:123456789012:execution:M:e"
+    );
+    assert_eq!(
+        cfg.state_machine_arn,
+        "arn:aws:states:cn-north-1:123456789012:stateMachine:M"
+    );
+    assert_eq!(cfg.role_arn, "arn:aws:iam::123456789012:role/StepwiseExecutionRole");
+}
+
+#[test]
+fn a_distributed_map_names_its_map_run_in_the_executions_account() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "Label": "items", "End": true,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}});
+    let def = Arc::new(StateMachine::from_value(&def).expect("valid definition"));
+    let mut cfg = ExecutionConfig::new("M", "e", "us-east-1", "123456789012");
+    cfg.record_history = true;
+    let mut exec = Execution::new(def, cfg, json!([1]));
+    crate::local::run(&mut exec, &mut NoTasks, &mut VirtualClock(1_000)).expect("ends");
+    let arn = exec
+        .history()
+        .iter()
+        .find_map(|e| {
+            e.to_json(false)
+                .pointer("/mapRunStartedEventDetails/mapRunArn")
+                .cloned()
+        })
+        .expect("a MapRunStarted event");
+    let arn = arn.as_str().unwrap();
+    let id = arn
+        .strip_prefix("arn:aws:states:us-east-1:123456789012:mapRun:M/items:")
+        .unwrap_or_else(|| panic!("{arn}"));
+    assert_eq!(id.len(), 36, "{id}");
+}
