@@ -123,8 +123,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// A fresh execution name (a UUID, as AWS generates when none is given).
+/// `seed` is the start time; the process id keeps two runs started in the same millisecond
+/// apart.
 pub fn new_execution_name(seed: i64) -> String {
-    let a = (seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ std::process::id() as u64;
-    let b = a.rotate_left(29).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    engine::format_uuid(a, b)
+    let mut rng = asl::rng::SplitMix64::new(seed as u64 ^ std::process::id() as u64);
+    let (a, b) = (rng.next_u64(), rng.next_u64());
+    asl::rng::uuid_v4(a, b)
 }

@@ -28,9 +28,6 @@ pub mod time;
 /// replay under the old rules, an execution journaled by an older engine.
 pub const REPLAY_VERSION: u32 = 1;
 
-/// A version-4 UUID from 128 random bits: asl's [`asl::rng::uuid_v4`] under the name the
-/// engine's callers (the CLI) know it by.
-pub use asl::rng::uuid_v4 as format_uuid;
 pub use command::{Command, CommandId, Input, TaskRequest};
 pub use execution::{Execution, ExecutionConfig, Outcome};
 pub use history::{EventDetails, EventKind, HistoryEvent};
