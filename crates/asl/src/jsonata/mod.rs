@@ -136,7 +136,9 @@ pub enum Dialect {
 ///
 /// Until it offers one, the time limit stays, at a level no real expression comes near,
 /// and a caller that must replay deterministically treats a time-limit failure
-/// ([`JsonataError::is_time_limit`]) as an outcome to record, not to recompute.
+/// ([`JsonataError::is_time_limit`]) as an outcome to record, not to recompute: its
+/// [`Scope`](crate::Scope) numbers the evaluations and, on a replay, answers
+/// [`TimeLimit::Exceeded`] for the recorded ones and [`TimeLimit::Lifted`] for the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Wall-clock time one evaluation may take (error `D1012`). Not deterministic; see
