@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use crate::jsonata::TimeLimit;
 use crate::path::{Path, PathError, Root};
 
 /// The part of the evaluation environment that the engine owns.
@@ -21,6 +22,14 @@ pub trait Scope {
     /// The current time in milliseconds since the Unix epoch, as the engine was told it
     /// (JSONata's `$now()` and `$millis()`): the same on every replay of an execution.
     fn now_ms(&self) -> i64;
+    /// How the next JSONata evaluation that runs under the wall-clock limit is timed (see
+    /// [`TimeLimit`]). Asked once per such evaluation, in evaluation order, so that an
+    /// implementation can number them and replay their outcomes. By default the limit holds.
+    fn time_limit(&mut self) -> TimeLimit {
+        TimeLimit::Enforce
+    }
+    /// The evaluation last asked about ([`Scope::time_limit`]) ran out of time.
+    fn time_limit_hit(&mut self) {}
 }
 
 /// An input value together with the scope it is evaluated in.

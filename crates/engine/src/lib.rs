@@ -26,7 +26,13 @@ pub mod time;
 /// this on any change that alters which events or commands an input produces (their order,
 /// ids, contents or timing), so the runtime can store it with each journal and refuse, or
 /// replay under the old rules, an execution journaled by an older engine.
-pub const REPLAY_VERSION: u32 = 1;
+///
+/// - 1: the first journals.
+/// - 2: journals record which JSONata evaluations ran out of wall-clock time
+///   ([`Execution::take_time_limit_hits`]); a replay reuses those outcomes and runs every
+///   other evaluation without the limit. A version 1 journal records none, so it replays
+///   with the limit in force, as it was run.
+pub const REPLAY_VERSION: u32 = 2;
 
 pub use command::{Command, CommandId, Input, TaskRequest};
 pub use execution::{Execution, ExecutionConfig, Outcome};

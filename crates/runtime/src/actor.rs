@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use engine::{Command, CommandId, Execution, HistoryEvent, Input, Outcome};
 use serde_json::Value;
-use store::{AppendBatch, ExecutionEnd, ExecutionStatus, JournalEntry, StoredEvent};
+use store::{AppendBatch, ExecutionEnd, ExecutionStatus, StoredEvent};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::replay::journal_entry;
 use crate::runtime::Runtime;
 use crate::tasks::TaskAnswers;
 
@@ -76,17 +77,15 @@ impl Actor {
     /// execution ended, its final state.
     async fn persist(&mut self, input: Option<(i64, Input)>) -> Result<(), store::StoreError> {
         if !self.durable {
+            // Express executions are never replayed: their time-outs need no record.
+            self.exec.take_time_limit_hits();
             return Ok(());
         }
         let events = self.exec.take_history().iter().map(to_stored).collect();
         let mut journal = Vec::new();
         if let Some((now_ms, input)) = input {
             self.seq += 1;
-            journal.push(JournalEntry {
-                seq: self.seq,
-                now_ms,
-                input: serde_json::to_value(&input).unwrap_or(Value::Null),
-            });
+            journal.push(journal_entry(&mut self.exec, self.seq, now_ms, &input));
         }
         let batch = AppendBatch {
             redrive: false,

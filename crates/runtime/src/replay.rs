@@ -30,10 +30,24 @@ use crate::tasks::TaskAnswers;
 /// it starts.
 pub(crate) const ENGINE_REPLAY_VERSION: u32 = engine::REPLAY_VERSION;
 
-/// Replay versions whose journals this build replays identically (today only its own).
-/// When the engine's version goes up without changing what an old journal replays to, the
-/// old version goes here.
-pub(crate) const COMPATIBLE_REPLAY_VERSIONS: &[u32] = &[ENGINE_REPLAY_VERSION];
+/// Replay versions whose journals this build replays identically. When the engine's
+/// version goes up without changing what an old journal replays to, the old version goes
+/// here. Version 1 journals record no JSONata time-outs ([`TIME_LIMITS_JOURNALED`]) and
+/// replay with the limit in force, as they were run.
+pub(crate) const COMPATIBLE_REPLAY_VERSIONS: &[u32] = &[ENGINE_REPLAY_VERSION, 1];
+
+/// The first replay version whose journals record the JSONata evaluations that ran out of
+/// wall-clock time (see the engine's `time_limit.rs`): its replays reuse those outcomes and
+/// run every other evaluation without the limit.
+pub(crate) const TIME_LIMITS_JOURNALED: u32 = 2;
+
+/// The sequence number of the journal entry of the `start` step, which feeds no input:
+/// written only when the start has time-limit hits to record (later steps record theirs
+/// with their input, from 1 on), and skipped when the journal is fed.
+pub(crate) const START_SEQ: u64 = 0;
+
+/// What the start entry holds in place of an input.
+const START_INPUT: &str = "Start";
 
 /// The error of an execution failed because it cannot be replayed.
 pub(crate) const REPLAY_ERROR: &str = "States.Runtime";
@@ -187,6 +201,29 @@ pub(crate) fn client_input(events: &mut [StoredEvent], input: &str) {
     }
 }
 
+/// The journal entry of a step: the input fed, and the JSONata evaluations of the step
+/// that ran out of time.
+pub(crate) fn journal_entry(exec: &mut Execution, seq: u64, now_ms: i64, input: &Input) -> JournalEntry {
+    JournalEntry {
+        seq,
+        now_ms,
+        input: serde_json::to_value(input).unwrap_or(Value::Null),
+        time_limit_hits: exec.take_time_limit_hits(),
+    }
+}
+
+/// The journal entry of the `start` step ([`START_SEQ`]), when it has time-limit hits to
+/// record.
+pub(crate) fn start_entry(exec: &mut Execution, now_ms: i64) -> Option<JournalEntry> {
+    let hits = exec.take_time_limit_hits();
+    (!hits.is_empty()).then(|| JournalEntry {
+        seq: START_SEQ,
+        now_ms,
+        input: Value::String(START_INPUT.into()),
+        time_limit_hits: hits,
+    })
+}
+
 /// An execution rebuilt from its journal.
 pub(crate) struct Rebuilt {
     pub exec: Execution,
@@ -209,13 +246,16 @@ pub(crate) fn replay(
 ) -> Result<Rebuilt, StoreError> {
     let input: Value = serde_json::from_str(&rec.input).unwrap_or(Value::Null);
     let mut exec = Execution::new(def, config, input);
+    if rec.replay_version >= TIME_LIMITS_JOURNALED {
+        exec.replay_time_limits(journal.iter().flat_map(|e| e.time_limit_hits.iter().copied()));
+    }
     exec.start(rec.start_ms);
     let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
     track(&mut outstanding, drain(&mut exec));
     let mut events: Vec<StoredEvent> = exec.take_history().iter().map(to_stored).collect();
     client_input(&mut events, &rec.input);
     let mut seq = 0;
-    for entry in journal {
+    for entry in journal.iter().filter(|e| e.seq != START_SEQ) {
         let input: Input = serde_json::from_value(entry.input.clone()).map_err(|e| {
             StoreError::corrupt(format!("journal entry {} of {}", entry.seq, rec.arn), Some(Box::new(e)))
         })?;
@@ -232,6 +272,7 @@ pub(crate) fn replay(
         events.extend(exec.take_history().iter().map(to_stored));
         seq = entry.seq;
     }
+    exec.end_replay();
     Ok(Rebuilt {
         exec,
         outstanding,

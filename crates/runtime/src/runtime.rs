@@ -181,12 +181,13 @@ impl Runtime {
                 let mut exec = exec;
                 let mut events: Vec<_> = exec.take_history().iter().map(to_stored).collect();
                 replay::client_input(&mut events, &rec.input);
+                let journal: Vec<_> = replay::start_entry(&mut exec, rec.start_ms).into_iter().collect();
                 if let Some(o) = exec.outcome() {
                     apply_end(&mut rec, o, self.now_ms());
                 }
                 let store = self.store.clone();
                 let stored = rec.clone();
-                let created = blocking(move || store.create_execution(&stored, &events, &[])).await;
+                let created = blocking(move || store.create_execution(&stored, &events, &journal)).await;
                 match created {
                     Ok(()) => {}
                     Err(RuntimeError::Store(store::StoreError::AlreadyExists(_))) => {
@@ -507,11 +508,7 @@ impl Runtime {
             redrive: true,
             execution_arn: rec.arn.clone(),
             events,
-            journal: vec![store::JournalEntry {
-                seq: seq + 1,
-                now_ms: now,
-                input: serde_json::to_value(Input::Redrive).unwrap_or(Value::Null),
-            }],
+            journal: vec![replay::journal_entry(&mut exec, seq + 1, now, &Input::Redrive)],
             end: exec.outcome().map(|o| end_of(o, now)),
         };
         let store = self.store.clone();

@@ -172,6 +172,11 @@ pub struct JournalEntry {
     pub now_ms: i64,
     /// The engine input, serialized by the runtime (the store does not interpret it).
     pub input: Value,
+    /// The ordinals of the JSONata evaluations of this step that ran out of wall-clock
+    /// time: the one outcome a replay cannot recompute, so it is journaled (empty in
+    /// journals written before it was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_limit_hits: Vec<u64>,
 }
 
 /// The final state of an execution that ended in this step.

@@ -15,7 +15,7 @@ use super::analyze::{Analysis, analyze};
 use super::convert::{Projection, from_jvalue, project, type_name};
 use super::fast::{self, Fast};
 use super::functions::{self, CLOCK_FUNCTIONS, RANDOM_FUNCTIONS};
-use super::{Dialect, JsonataError, Options};
+use super::{Dialect, JsonataError, Options, TimeLimit, millis};
 use crate::env::Scope;
 use crate::error::{StatesError, names};
 
@@ -146,8 +146,14 @@ impl Expression {
             .then(|| bindings.scope.borrow().now_ms());
 
         let limits = self.options.limits;
+        let timeout = match bindings.scope.borrow_mut().time_limit() {
+            TimeLimit::Enforce => Some(limits.timeout),
+            TimeLimit::Within(limit) => Some(limit),
+            TimeLimit::Lifted => None,
+            TimeLimit::Exceeded(limit) => return Err(JsonataError::time_limit(limit.unwrap_or(limits.timeout))),
+        };
         let options = EvaluatorOptions {
-            timeout_ms: Some(limits.timeout.as_millis().min(u64::MAX as u128) as u64),
+            timeout_ms: timeout.map(millis),
             max_stack_depth: Some(limits.max_depth),
             ..EvaluatorOptions::default()
         };
@@ -159,7 +165,13 @@ impl Expression {
         let outcome = catch_unwind(AssertUnwindSafe(|| ev.evaluate(&self.ast, &root)));
         match outcome {
             Ok(Ok(v)) => Ok(from_jvalue(&v)),
-            Ok(Err(e)) => Err(evaluation_error(e.message())),
+            Ok(Err(e)) => {
+                let e = evaluation_error(e.message());
+                if e.is_time_limit() {
+                    bindings.scope.borrow_mut().time_limit_hit();
+                }
+                Err(e)
+            }
             Err(_) => Err(JsonataError::new("U1002", "The expression could not be evaluated")),
         }
     }

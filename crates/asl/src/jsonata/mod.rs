@@ -137,7 +137,9 @@ pub enum Dialect {
 ///
 /// Until it offers one, the time limit stays, at a level no real expression comes near,
 /// and a caller that must replay deterministically treats a time-limit failure
-/// ([`JsonataError::is_time_limit`]) as an outcome to record, not to recompute.
+/// ([`JsonataError::is_time_limit`]) as an outcome to record, not to recompute: its
+/// [`Scope`](crate::Scope) numbers the evaluations and, on a replay, answers
+/// [`TimeLimit::Exceeded`] for the recorded ones and [`TimeLimit::Lifted`] for the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Wall-clock time one evaluation may take (error `D1012`). Not deterministic; see
@@ -156,6 +158,46 @@ impl Default for Limits {
             max_depth: 3000,
         }
     }
+}
+
+/// How one evaluation that goes to jsonata-core is timed, as the [`Scope`](crate::Scope)
+/// decides ([`Scope::time_limit`](crate::Scope::time_limit)).
+///
+/// The wall-clock limit is the one non-deterministic outcome (see [`Limits`]), so a driver
+/// that replays records which evaluations ran out of time and, on the replay, answers
+/// those with [`TimeLimit::Exceeded`] and lets every other one finish with
+/// [`TimeLimit::Lifted`]: it finished the first time, so it finishes again with the same
+/// result. The fast path cannot time out and never asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeLimit {
+    /// Evaluate within the expression's [`Limits::timeout`].
+    #[default]
+    Enforce,
+    /// Evaluate within this limit instead of the expression's (tests make it tiny).
+    Within(Duration),
+    /// Evaluate without a wall-clock limit.
+    Lifted,
+    /// Fail with the time-limit error ([`JsonataError::is_time_limit`]) without
+    /// evaluating; the message names this limit, or the expression's when `None`.
+    Exceeded(Option<Duration>),
+}
+
+impl JsonataError {
+    /// The error jsonata-core gives when an evaluation runs past `limit`.
+    pub(crate) fn time_limit(limit: Duration) -> Self {
+        JsonataError::new(
+            TIME_LIMIT_CODE,
+            format!(
+                "Evaluation timeout after {} milliseconds. Check for infinite loop",
+                millis(limit)
+            ),
+        )
+    }
+}
+
+/// A limit in whole milliseconds, as jsonata-core takes it.
+pub(crate) fn millis(d: Duration) -> u64 {
+    d.as_millis().min(u64::MAX as u128) as u64
 }
 
 /// Options for [`Expression::compile_with`].

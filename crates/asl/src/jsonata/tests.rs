@@ -315,6 +315,87 @@ fn runaway_loops_time_out() {
     assert!(err.is_time_limit());
 }
 
+/// A scope that answers every time-limit question with `answer` and counts the hits.
+struct Timed {
+    inner: StaticScope,
+    answer: TimeLimit,
+    asked: usize,
+    hits: usize,
+}
+
+impl crate::Scope for Timed {
+    fn context(&self) -> &Value {
+        self.inner.context()
+    }
+    fn variable(&self, name: &str) -> Option<&Value> {
+        self.inner.variable(name)
+    }
+    fn random_u64(&mut self) -> u64 {
+        self.inner.random_u64()
+    }
+    fn now_ms(&self) -> i64 {
+        self.inner.now_ms()
+    }
+    fn time_limit(&mut self) -> TimeLimit {
+        self.asked += 1;
+        self.answer
+    }
+    fn time_limit_hit(&mut self) {
+        self.hits += 1;
+    }
+}
+
+fn timed(answer: TimeLimit) -> Timed {
+    Timed {
+        inner: scope(),
+        answer,
+        asked: 0,
+        hits: 0,
+    }
+}
+
+#[test]
+fn the_scope_times_evaluations_and_hears_of_hits() {
+    const RUNAWAY: &str = "($f := function($n){ $f($n + 1) }; $f(0))";
+    let e = Expression::compile(RUNAWAY).unwrap();
+    let mut s = timed(TimeLimit::Within(Duration::from_millis(30)));
+    let real = e.eval(&Bindings::new(&json!({}), &mut s)).unwrap_err();
+    assert!(real.is_time_limit());
+    assert_eq!((s.asked, s.hits), (1, 1));
+
+    // A recorded hit fails the same way without running (the default limit is 5 s).
+    let mut s = timed(TimeLimit::Exceeded(Some(Duration::from_millis(30))));
+    let started = std::time::Instant::now();
+    let replayed = e.eval(&Bindings::new(&json!({}), &mut s)).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(replayed, real);
+    assert_eq!((s.asked, s.hits), (1, 0));
+    let mut s = timed(TimeLimit::Exceeded(None));
+    let own = e.eval(&Bindings::new(&json!({}), &mut s)).unwrap_err();
+    assert_eq!(
+        own.message,
+        "Evaluation timeout after 5000 milliseconds. Check for infinite loop"
+    );
+
+    // Lifted: no limit at all (a bounded loop that a tiny limit would stop).
+    let slow = Expression::compile("$sum($map([1..200000], function($v){ $v * 2 }))").unwrap();
+    let mut s = timed(TimeLimit::Lifted);
+    assert_eq!(
+        slow.eval(&Bindings::new(&json!({}), &mut s)).unwrap(),
+        Some(json!(40000200000u64))
+    );
+    assert_eq!((s.asked, s.hits), (1, 0));
+
+    // The fast path cannot time out and does not ask.
+    let mut s = timed(TimeLimit::Exceeded(None));
+    let fast = Expression::compile("$states.input.a").unwrap();
+    assert_eq!(
+        fast.eval(&Bindings::new(&json!({"a": 1}), &mut s)).unwrap(),
+        Some(json!(1))
+    );
+    assert_eq!(s.asked, 0);
+}
+
 #[test]
 fn deep_expressions_and_values_do_not_overflow() {
     // A value nested 1000 deep, built and compared on this thread, converted on a 512 KiB stack.

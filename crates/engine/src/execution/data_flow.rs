@@ -112,11 +112,14 @@ impl Execution {
             rng,
             now_ms,
             probe,
+            time_limits,
             ..
         } = self;
         let t = threads[tid].as_ref().expect("live thread");
         let fixed = probe.as_deref().and_then(|p| p.context.as_ref());
-        StateScope::new(def, cfg, exec_input, t, rng, map_item, *now_ms).with_context(fixed)
+        StateScope::new(def, cfg, exec_input, t, rng, map_item, *now_ms)
+            .with_context(fixed)
+            .with_time_limits(time_limits)
     }
 
     pub(super) fn with_env<R>(&mut self, tid: ThreadId, input: &Value, f: impl FnOnce(&mut Env<'_>) -> R) -> R {

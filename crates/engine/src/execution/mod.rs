@@ -33,10 +33,12 @@ mod scope;
 mod states;
 mod task;
 mod thread;
+mod time_limit;
 
 pub use inspect::Inspection;
 pub(crate) use inspect::Probe;
 use thread::{Phase, Thread, ThreadId};
+use time_limit::TimeLimits;
 
 /// Who runs the execution and under which names; the context object is built from this.
 #[derive(Debug, Clone)]
@@ -186,6 +188,8 @@ pub struct Execution {
     timeout_timer: Option<CommandId>,
     /// Set when the execution tests one state (TestState).
     probe: Option<Box<Probe>>,
+    /// JSONata's wall-clock limit, numbered for replay (see `time_limit.rs`).
+    time_limits: TimeLimits,
 }
 
 impl Execution {
@@ -210,6 +214,7 @@ impl Execution {
             rng,
             timeout_timer: None,
             probe: None,
+            time_limits: TimeLimits::default(),
         }
     }
 

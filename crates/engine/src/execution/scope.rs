@@ -5,11 +5,13 @@ use std::cell::OnceCell;
 
 use asl::definition::*;
 use asl::env::Scope;
+use asl::jsonata::TimeLimit;
 use asl::rng::SplitMix64;
 use serde_json::{Map, Value, json};
 
 use super::ExecutionConfig;
 use super::thread::Thread;
+use super::time_limit::TimeLimits;
 use crate::time::format_millis;
 
 /// The [`Scope`] of one state's evaluation: builds `$$` only if something reads it.
@@ -24,6 +26,8 @@ pub(super) struct StateScope<'a> {
     now_ms: i64,
     /// A context object given from outside (TestState's `context`), used as is.
     fixed: Option<&'a Value>,
+    /// Numbers JSONata's time-limited evaluations (without it, the limit just holds).
+    time_limits: Option<&'a mut TimeLimits>,
 }
 
 impl<'a> StateScope<'a> {
@@ -46,12 +50,19 @@ impl<'a> StateScope<'a> {
             context: OnceCell::new(),
             now_ms,
             fixed: None,
+            time_limits: None,
         }
     }
 
     /// Uses `fixed`, when given, as the context object instead of building one.
     pub(super) fn with_context(mut self, fixed: Option<&'a Value>) -> Self {
         self.fixed = fixed;
+        self
+    }
+
+    /// Numbers the time-limited evaluations in `limits` (see `time_limit.rs`).
+    pub(super) fn with_time_limits(mut self, limits: &'a mut TimeLimits) -> Self {
+        self.time_limits = Some(limits);
         self
     }
 
@@ -106,5 +117,18 @@ impl Scope for StateScope<'_> {
 
     fn random_u64(&mut self) -> u64 {
         self.rng.next_u64()
+    }
+
+    fn time_limit(&mut self) -> TimeLimit {
+        match self.time_limits.as_deref_mut() {
+            Some(limits) => limits.next(),
+            None => TimeLimit::Enforce,
+        }
+    }
+
+    fn time_limit_hit(&mut self) {
+        if let Some(limits) = self.time_limits.as_deref_mut() {
+            limits.hit();
+        }
     }
 }

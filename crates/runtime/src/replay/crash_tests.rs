@@ -13,11 +13,10 @@ use engine::{Command, CommandId, Execution, Input, Outcome};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use store::{
-    AppendBatch, ExecutionRecord, ExecutionStatus, HistoryQuery, JournalEntry, SqliteStore, Store, StoredEvent,
-    WorkflowType,
+    AppendBatch, ExecutionRecord, ExecutionStatus, HistoryQuery, SqliteStore, Store, StoredEvent, WorkflowType,
 };
 
-use super::{ENGINE_REPLAY_VERSION, check, client_input, replay, track};
+use super::{ENGINE_REPLAY_VERSION, check, client_input, journal_entry, replay, track};
 use crate::actor::{drain, end_of, to_stored};
 use crate::runtime::exec_config;
 use crate::tasks::TaskAnswers;
@@ -256,11 +255,7 @@ fn run_case(nodes: Vec<Node>, x: u8, seed: u64, order: Vec<u16>, answers: Vec<An
             .append(&AppendBatch {
                 execution_arn: rec.arn.clone(),
                 events: exec.take_history().iter().map(to_stored).collect(),
-                journal: vec![JournalEntry {
-                    seq: inputs.len() as u64,
-                    now_ms: now,
-                    input: serde_json::to_value(&input).unwrap(),
-                }],
+                journal: vec![journal_entry(&mut exec, inputs.len() as u64, now, &input)],
                 redrive: false,
                 end: exec.outcome().map(|o| end_of(o, now)),
             })

@@ -140,6 +140,7 @@ fn run(dir: &std::path::Path, threads: usize, total: usize) -> Result<Run, Strin
                             seq: b,
                             now_ms: 1_700_000_000_000 + b as i64,
                             input: json!({"TaskSucceeded": {"output": "{\"ok\":true}"}}),
+                            time_limit_hits: Vec::new(),
                         }],
                         end: None,
                     };

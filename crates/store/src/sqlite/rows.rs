@@ -255,6 +255,10 @@ pub(crate) fn journal_entry(r: &Row) -> rusqlite::Result<JournalEntry> {
         seq: get_u64(r, 0)?,
         now_ms: r.get(1)?,
         input: get_json(r, 2)?,
+        time_limit_hits: match get_opt_json(r, 3)? {
+            Some(v) => serde_json::from_value(v).map_err(|e| bad(3, format!("time-limit hits: {e}")))?,
+            None => Vec::new(),
+        },
     })
 }
 
@@ -290,6 +294,8 @@ pub(crate) struct JournalRow {
     pub seq: i64,
     pub now_ms: i64,
     pub input: String,
+    /// JSON array, or NULL when there are none.
+    pub time_limit_hits: Option<String>,
 }
 
 impl JournalRow {
@@ -298,6 +304,11 @@ impl JournalRow {
             seq: to_i64(j.seq, "journal sequence number")?,
             now_ms: j.now_ms,
             input: json_text(&j.input)?,
+            time_limit_hits: if j.time_limit_hits.is_empty() {
+                None
+            } else {
+                Some(json_text(&serde_json::json!(j.time_limit_hits))?)
+            },
         })
     }
 }

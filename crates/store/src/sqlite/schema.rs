@@ -135,6 +135,12 @@ CREATE TABLE journal (
     r#"
 ALTER TABLE executions ADD COLUMN replay_version INTEGER NOT NULL DEFAULT 1;
 "#,
+    // 3: the ordinals of the JSONata evaluations of each step that ran out of wall-clock
+    // time (a JSON array; NULL, as in every older row, when none did), so that a replay
+    // reuses those outcomes instead of timing the evaluations again.
+    r#"
+ALTER TABLE journal ADD COLUMN time_limit_hits TEXT;
+"#,
 ];
 
 /// The schema version this build writes.
