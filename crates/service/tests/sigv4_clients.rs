@@ -34,8 +34,12 @@ fn python_has_botocore() -> bool {
     ok
 }
 
+/// A file of its own for each call: the tests of this binary run in parallel, and one must
+/// not read a file another is rewriting.
 fn temp_file(name: &str, text: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("stepwise-sigv4-{}-{name}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("stepwise-sigv4-{}-{n}-{name}", std::process::id()));
     std::fs::write(&path, text).unwrap();
     path
 }
