@@ -29,8 +29,18 @@ impl SplitMix64 {
 
     /// The next value of the stream.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
+        self.state = self.state.wrapping_add(Self::GAMMA);
+        Self::mix(self.state)
+    }
+
+    /// What the state advances by at each step.
+    pub const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    /// The output function: the value drawn when the state has just become `state`. With
+    /// [`SplitMix64::GAMMA`] it lets a caller shared between threads keep the state in an
+    /// atomic counter (`mix(counter.fetch_add(GAMMA) + GAMMA)`) instead of behind a lock.
+    pub const fn mix(state: u64) -> u64 {
+        let mut z = state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
