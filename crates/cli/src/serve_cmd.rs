@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use engine::mock::MockConfig;
@@ -38,15 +39,81 @@ pub struct ServeArgs {
     /// (default: ~/.aws/credentials).
     #[arg(long, env = "STEPWISE_CREDENTIALS_FILE")]
     credentials_file: Option<PathBuf>,
+    /// Seconds a client has from the first byte of a request to the end of its headers.
+    #[arg(long, env = "STEPWISE_HEADER_READ_TIMEOUT", value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    header_read_timeout: Duration,
+    /// Seconds a request's body may take to arrive (then HTTP 408).
+    #[arg(long, env = "STEPWISE_BODY_READ_TIMEOUT", value_name = "SECONDS", default_value = "20", value_parser = seconds)]
+    body_read_timeout: Duration,
+    /// Seconds a keep-alive connection may stay open with no request under way.
+    #[arg(long, env = "STEPWISE_IDLE_TIMEOUT", value_name = "SECONDS", default_value = "60", value_parser = seconds)]
+    idle_timeout: Duration,
+    /// Connections served at once (more wait to be accepted); at most what the descriptor
+    /// limit leaves once the store has its share.
+    #[arg(long, env = "STEPWISE_MAX_CONNECTIONS", default_value = "1024")]
+    max_connections: usize,
+    /// On SIGTERM or SIGINT, seconds the requests under way have to finish before the
+    /// server exits anyway.
+    #[arg(long, env = "STEPWISE_SHUTDOWN_TIMEOUT", value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    shutdown_timeout: Duration,
+}
+
+/// Descriptors kept back from `--max-connections` for the store, its readers and logs.
+const RESERVED_DESCRIPTORS: u64 = 128;
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let s: f64 = text.parse().map_err(|_| format!("not a number of seconds: {text}"))?;
+    Duration::try_from_secs_f64(s)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("not a positive number of seconds: {text}"))
 }
 
 pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let descriptors = raise_descriptor_limit();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    rt.block_on(serve(a))?;
+    let grace = a.shutdown_timeout;
+    let result = rt.block_on(serve(a, descriptors));
+    // Executions still waiting (timers, tasks) are dropped at their next await: each of
+    // their steps was committed whole or not at all, and the next start resumes them from
+    // the journal. A store call under way gets the grace period to finish.
+    rt.shutdown_timeout(grace);
+    result?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(a: ServeArgs) -> anyhow::Result<()> {
+/// Raises the soft limit on open files to the hard limit (the soft one is often 1024, far
+/// below what a server with many clients needs) and returns the limit in force.
+fn raise_descriptor_limit() -> Option<u64> {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut limit = getrlimit(Resource::Nofile);
+    let before = limit.current;
+    if limit.current != limit.maximum {
+        limit.current = limit.maximum;
+        if let Err(e) = setrlimit(Resource::Nofile, limit) {
+            tracing::warn!(error = %e, soft = ?before, hard = ?limit.maximum, "cannot raise the open-file limit");
+            return before;
+        }
+        tracing::debug!(from = ?before, to = ?limit.current, "raised the open-file limit");
+    }
+    limit.current
+}
+
+/// SIGTERM or SIGINT, whichever comes first.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        tracing::warn!("cannot install the SIGTERM/SIGINT handlers; stop the server with SIGKILL");
+        return std::future::pending().await;
+    };
+    let name = tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    };
+    tracing::info!(signal = name, "shutting down");
+}
+
+async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
     let mocks = match &a.mock_config {
         Some(file) => {
             let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -80,7 +147,27 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         region: a.region.clone(),
         account_id: a.account_id.clone(),
         authenticator,
+        body_read_timeout: a.body_read_timeout,
         ..ServerConfig::default()
+    };
+    let mut max_connections = a.max_connections.max(1);
+    if let Some(fds) = descriptors {
+        let room = usize::try_from(fds.saturating_sub(RESERVED_DESCRIPTORS).max(1)).unwrap_or(usize::MAX);
+        if room < max_connections {
+            tracing::warn!(
+                requested = max_connections,
+                allowed = room,
+                open_file_limit = fds,
+                "fewer connections than --max-connections: the open-file limit is low"
+            );
+            max_connections = room;
+        }
+    }
+    let http = server::HttpConfig {
+        header_read_timeout: a.header_read_timeout,
+        idle_timeout: a.idle_timeout,
+        max_connections,
+        shutdown_grace: a.shutdown_timeout,
     };
     let router = server::router(service, config);
     let listener = tokio::net::TcpListener::bind(a.address)
@@ -103,11 +190,11 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
         "  try: aws stepfunctions list-state-machines --endpoint-url http://{addr} --region {}",
         a.region
     ));
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    tracing::info!(%addr, resumed, store = %db.display(), "serving");
-    server::serve_with_shutdown(listener, router, shutdown).await?;
-    tracing::info!("stopped");
+    tracing::info!(%addr, resumed, store = %db.display(), max_connections, "serving");
+    let report = server::serve_with(listener, router, http, shutdown_signal()).await?;
+    tracing::info!(
+        abandoned_connections = report.abandoned_connections,
+        "stopped accepting; requests answered"
+    );
     Ok(())
 }

@@ -85,6 +85,11 @@ pub enum ApiError {
     ServiceUnavailable(String),
     /// Too many requests (HTTP 400).
     ThrottlingException(String),
+    /// A request over the 1 MB that Step Functions takes (HTTP 413, as AWS's front ends
+    /// answer an oversized request).
+    RequestEntityTooLarge(String),
+    /// The body did not arrive within the server's body-read timeout (HTTP 408).
+    RequestTimeout(String),
 
     // --- authentication (for the SigV4 hook) ------------------------------------------------
     /// No `Authorization` header (or query signature) where one is required.
@@ -135,6 +140,8 @@ impl ApiError {
             InternalFailure(_) => "InternalFailure",
             ServiceUnavailable(_) => "ServiceUnavailable",
             ThrottlingException(_) => "ThrottlingException",
+            RequestEntityTooLarge(_) => "RequestEntityTooLargeException",
+            RequestTimeout(_) => "RequestTimeoutException",
             MissingAuthenticationToken(_) => "MissingAuthenticationTokenException",
             UnrecognizedClient(_) => "UnrecognizedClientException",
             InvalidSignature(_) => "InvalidSignatureException",
@@ -153,6 +160,8 @@ impl ApiError {
             | InternalFailure(_)
             | ServiceUnavailable(_)
             | ThrottlingException(_)
+            | RequestEntityTooLarge(_)
+            | RequestTimeout(_)
             | MissingAuthenticationToken(_)
             | UnrecognizedClient(_)
             | InvalidSignature(_)
@@ -198,6 +207,8 @@ impl ApiError {
             | InternalFailure(m)
             | ServiceUnavailable(m)
             | ThrottlingException(m)
+            | RequestEntityTooLarge(m)
+            | RequestTimeout(m)
             | MissingAuthenticationToken(m)
             | UnrecognizedClient(m)
             | InvalidSignature(m)
@@ -215,6 +226,8 @@ impl ApiError {
         match self {
             ApiError::InternalFailure(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RequestEntityTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             _ => StatusCode::BAD_REQUEST,
         }
     }

@@ -24,6 +24,7 @@ pub mod arn;
 pub mod backend;
 pub mod error;
 mod generated;
+pub mod listen;
 pub mod protocol;
 pub mod rules;
 pub mod sigv4;
@@ -38,12 +39,15 @@ use axum::routing::post;
 
 pub use backend::{RequestContext, StepFunctions};
 pub use error::ApiError;
+pub use listen::{HttpConfig, ShutdownReport, serve_with};
 pub use sigv4::{CredentialsError, SigV4Authenticator};
 
 /// The account id used when nothing says otherwise (credentials do not carry one).
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The region used for unsigned requests.
 pub const DEFAULT_REGION: &str = "us-east-1";
+/// AWS's cap on one Step Functions request: 1 MB.
+pub const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
 /// Who a request comes from, as an [`Authenticator`] established it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,10 +74,12 @@ pub struct ServerConfig {
     pub region: String,
     /// The account id in every ARN.
     pub account_id: String,
-    /// Requests larger than this are refused (`SerializationException`). The largest
-    /// legitimate request is a TestState with a 1 MiB definition and four 256 KiB payloads,
-    /// JSON-escaped.
+    /// Requests larger than this are refused with HTTP 413 `RequestEntityTooLargeException`.
+    /// AWS takes 1 MB per Step Functions request ("Maximum request size" in its quotas).
     pub max_body_bytes: usize,
+    /// How long a request's body may take to arrive once its headers have; a client that
+    /// stalls mid-body gets HTTP 408 and its connection is closed.
+    pub body_read_timeout: std::time::Duration,
     /// The SigV4 hook; `None` accepts everything.
     pub authenticator: Option<Arc<dyn Authenticator>>,
 }
@@ -83,7 +89,8 @@ impl Default for ServerConfig {
         ServerConfig {
             region: DEFAULT_REGION.to_owned(),
             account_id: DEFAULT_ACCOUNT_ID.to_owned(),
-            max_body_bytes: 16 * 1024 * 1024,
+            max_body_bytes: MAX_REQUEST_BYTES,
+            body_read_timeout: std::time::Duration::from_secs(20),
             authenticator: None,
         }
     }
@@ -95,6 +102,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("region", &self.region)
             .field("account_id", &self.account_id)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("body_read_timeout", &self.body_read_timeout)
             .field("authenticator", &self.authenticator.is_some())
             .finish()
     }
@@ -110,13 +118,16 @@ pub fn router<B: StepFunctions>(backend: Arc<B>, config: ServerConfig) -> axum::
         .with_state(state)
 }
 
-/// Serves `router` on `listener` until the process ends (or the future is dropped).
+/// Serves `router` on `listener` with the default [`HttpConfig`] until the process ends (or
+/// the future is dropped).
 pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, router).await
+    serve_with(listener, router, HttpConfig::default(), std::future::pending())
+        .await
+        .map(drop)
 }
 
 /// Like [`serve`], but stops accepting when `shutdown` completes and returns once the
-/// requests in flight are answered.
+/// requests in flight are answered (or the default grace period ends).
 pub async fn serve_with_shutdown<F>(
     listener: tokio::net::TcpListener,
     router: axum::Router,
@@ -125,5 +136,7 @@ pub async fn serve_with_shutdown<F>(
 where
     F: std::future::Future<Output = ()> + Send + 'static,
 {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    serve_with(listener, router, HttpConfig::default(), shutdown)
+        .await
+        .map(drop)
 }

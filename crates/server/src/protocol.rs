@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -73,14 +74,16 @@ pub(crate) async fn handle<B: StepFunctions>(State(state): State<Arc<AppState<B>
 
 async fn answer<B: StepFunctions>(state: Arc<AppState<B>>, request: Request, request_id: String) -> Response {
     let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, state.config.max_body_bytes).await {
+    let body = match read_body(&state.config, &parts, body).await {
         Ok(b) => b,
-        Err(_) => {
-            let e = ApiError::SerializationException(format!(
-                "Request body larger than {} bytes",
-                state.config.max_body_bytes
-            ));
-            return error_response(&e, &request_id);
+        Err(e) => {
+            tracing::debug!(code = e.code(), message = e.message(), "refused");
+            let mut response = error_response(&e, &request_id);
+            // The rest of the body is not read: the connection cannot carry another request.
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
         }
     };
     match serve_request(&state, &parts, &body, &request_id).await {
@@ -99,9 +102,43 @@ async fn answer<B: StepFunctions>(state: Arc<AppState<B>>, request: Request, req
     }
 }
 
+/// The whole body, at most `max_body_bytes` of it (refused from its `Content-Length` before
+/// a byte is read when that says more), within `body_read_timeout`.
+async fn read_body(config: &ServerConfig, parts: &Parts, body: Body) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        let action = target_action(&parts.headers).unwrap_or("");
+        ApiError::RequestEntityTooLarge(format!(
+            "Request must be smaller than {} bytes for the {action} operation",
+            config.max_body_bytes
+        ))
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > config.max_body_bytes as u64) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(
+        config.body_read_timeout,
+        axum::body::to_bytes(body, config.max_body_bytes),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => Ok(bytes),
+        // The limit, or the client went away mid-body (then nobody reads the answer).
+        Ok(Err(_)) => Err(too_large()),
+        Err(_) => Err(ApiError::RequestTimeout(format!(
+            "The request body did not arrive within {} ms",
+            config.body_read_timeout.as_millis()
+        ))),
+    }
+}
+
 async fn serve_request<B: StepFunctions>(
     state: &AppState<B>,
-    parts: &axum::http::request::Parts,
+    parts: &Parts,
     body: &Bytes,
     request_id: &str,
 ) -> Result<Vec<u8>, ApiError> {

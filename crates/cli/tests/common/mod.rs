@@ -62,6 +62,30 @@ impl Server {
         Server { child, endpoint }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGTERM, then waits (at most `within`) for the process to exit; its exit status.
+    pub fn terminate(mut self, within: std::time::Duration) -> std::process::ExitStatus {
+        let ok = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit within {within:?} of SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// SIGKILL: no chance to flush or clean up.
     pub fn kill(mut self) {
         self.child.kill().unwrap();
@@ -73,5 +97,107 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `stepwise serve` on `data_dir` that must refuse to start: its exit status and stderr.
+pub fn refused_start(data_dir: &Path, wrapper: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut cmd = match wrapper.split_first() {
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(env!("CARGO_BIN_EXE_stepwise"));
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_stepwise")),
+    };
+    let mut child = cmd
+        .args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server started on {} instead of refusing", data_dir.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// One request on a connection of its own, in AWS JSON 1.0: (HTTP status, JSON body).
+pub fn call(endpoint: &str, action: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    use std::io::Write;
+    let mut s = connect(endpoint);
+    let body = body.to_string();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n\
+         X-Amz-Target: AWSStepFunctions.{action}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let (status, _, body) = read_response(&mut s).expect("a response");
+    (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
+}
+
+pub fn connect(endpoint: &str) -> std::net::TcpStream {
+    let addr = endpoint.trim_start_matches("http://");
+    let s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    s
+}
+
+/// Reads one HTTP/1.1 response (Content-Length framed): status, head, body. `None` when
+/// the connection closed before a whole one arrived.
+pub fn read_response(s: &mut std::net::TcpStream) -> Option<(u16, String, Vec<u8>)> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                let status = head.split_whitespace().nth(1)?.parse().ok()?;
+                return Some((status, head, buf[end + 4..end + 4 + len].to_vec()));
+            }
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// Waits for the peer to close `s` (EOF or reset); how long that took.
+pub fn time_to_close(s: &mut std::net::TcpStream, at_most: std::time::Duration) -> std::time::Duration {
+    use std::io::Read;
+    let start = std::time::Instant::now();
+    s.set_read_timeout(Some(at_most)).unwrap();
+    let mut chunk = [0u8; 1024];
+    loop {
+        match s.read(&mut chunk) {
+            Ok(0) => return start.elapsed(),
+            Ok(_) => continue,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                panic!("the connection was still open after {at_most:?}")
+            }
+            Err(_) => return start.elapsed(),
+        }
     }
 }

@@ -7,16 +7,21 @@
 //!
 //! 1. no `Authorization` header, or one that does not start with `AWS4-` →
 //!    `MissingAuthenticationTokenException` ("Request is missing Authentication Token");
+//!    two `Authorization` headers → `IncompleteSignatureException`: which of them was
+//!    signed is ambiguous, and a proxy that keeps another one than we check would let an
+//!    unchecked header through;
 //!    an `Authorization` header together with an `X-Amz-Algorithm` query parameter →
 //!    `InvalidSignatureException` ("Found both …"). Query-string (presigned) authentication
 //!    alone is not supported: no Step Functions client uses it, and it is answered as missing;
 //! 2. a parameter without `=`, a missing `Credential` / `SignedHeaders` / `Signature`, no
 //!    `X-Amz-Date` or `Date` header, a date not in ISO 8601 basic format →
 //!    `IncompleteSignatureException`;
-//! 3. a date more than 15 minutes from the server's clock → `InvalidSignatureException`
-//!    ("Signature expired: … is now earlier than … (… - 15 min.)", or "Signature not yet
-//!    current: … is still later than … (… + 15 min.)");
-//! 4. `host` not signed → `InvalidSignatureException`;
+//! 3. a date more than 5 minutes from the server's clock (AWS's window for the JSON
+//!    services) → `InvalidSignatureException` ("Signature expired: … is now earlier than …
+//!    (… - 5 min.)", or "Signature not yet current: … is still later than … (… + 5 min.)");
+//! 4. `host` not signed, or `x-amz-target` not signed (on the JSON protocol it names the
+//!    action, so an unsigned one would let a captured request be replayed as another
+//!    action) → `InvalidSignatureException`;
 //! 5. an algorithm other than `AWS4-HMAC-SHA256`, a credential without five `/`-separated
 //!    elements → `IncompleteSignatureException`;
 //! 6. a credential scope with the wrong service, terminator or date →
@@ -70,8 +75,8 @@ pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 pub const TERMINATOR: &str = "aws4_request";
 /// The signing name of Step Functions.
 pub const SERVICE: &str = "states";
-/// How far a request's date may be from the server's clock, either way.
-pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
+/// How far a request's date may be from the server's clock, either way (AWS: 5 minutes).
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
 
 /// AWS's messages.
 pub const MISSING_TOKEN_MESSAGE: &str = "Request is missing Authentication Token";
@@ -80,6 +85,9 @@ pub const SIGNATURE_MISMATCH_MESSAGE: &str = "The request signature we calculate
 pub const BOTH_AUTHORIZATIONS_MESSAGE: &str =
     "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.";
 pub const HOST_NOT_SIGNED_MESSAGE: &str = "'Host' must be a 'SignedHeader' in the AWS Authorization.";
+/// Worded after AWS's message for `host`.
+pub const TARGET_NOT_SIGNED_MESSAGE: &str = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.";
+pub const REPEATED_AUTHORIZATION_MESSAGE: &str = "Found more than one 'Authorization' header in the request.";
 
 /// A secret key and, for temporary credentials, the session token that goes with it.
 #[derive(Clone, PartialEq, Eq)]
@@ -225,9 +233,13 @@ impl SigV4Authenticator {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Principal, ApiError> {
-        let authorization = match headers.get("authorization") {
-            Some(value) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            None => return Err(ApiError::MissingAuthenticationToken(MISSING_TOKEN_MESSAGE.into())),
+        let mut values = headers.get_all("authorization").iter();
+        let authorization = match (values.next(), values.next()) {
+            (Some(value), None) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            (Some(_), Some(_)) => {
+                return Err(ApiError::IncompleteSignature(REPEATED_AUTHORIZATION_MESSAGE.into()));
+            }
+            (None, _) => return Err(ApiError::MissingAuthenticationToken(MISSING_TOKEN_MESSAGE.into())),
         };
         if query.is_some_and(|q| q.split('&').any(|p| p.split('=').next() == Some("X-Amz-Algorithm"))) {
             return Err(ApiError::InvalidSignature(BOTH_AUTHORIZATIONS_MESSAGE.into()));
@@ -277,16 +289,17 @@ impl SigV4Authenticator {
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
         let skew = MAX_CLOCK_SKEW.as_secs() as i64;
+        let minutes = skew / 60;
         if request_time < now - skew {
             return Err(ApiError::InvalidSignature(format!(
-                "Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)",
+                "Signature expired: {amz_date} is now earlier than {} ({} - {minutes} min.)",
                 format_basic(now - skew),
                 format_basic(now)
             )));
         }
         if request_time > now + skew {
             return Err(ApiError::InvalidSignature(format!(
-                "Signature not yet current: {amz_date} is still later than {} ({} + 15 min.)",
+                "Signature not yet current: {amz_date} is still later than {} ({} + {minutes} min.)",
                 format_basic(now + skew),
                 format_basic(now)
             )));
@@ -296,6 +309,9 @@ impl SigV4Authenticator {
         let signed: Vec<String> = signed_headers.split(';').map(str::to_ascii_lowercase).collect();
         if !signed.iter().any(|h| h == "host") {
             return Err(ApiError::InvalidSignature(HOST_NOT_SIGNED_MESSAGE.into()));
+        }
+        if !signed.iter().any(|h| h == "x-amz-target") {
+            return Err(ApiError::InvalidSignature(TARGET_NOT_SIGNED_MESSAGE.into()));
         }
         if auth.algorithm != ALGORITHM {
             return Err(ApiError::IncompleteSignature(format!(

@@ -11,6 +11,7 @@
 mod catalog;
 mod checkpoint;
 mod executions;
+mod guard;
 mod rows;
 mod schema;
 mod writer;
@@ -48,6 +49,8 @@ pub struct SqliteStore {
     checkpointer: Option<JoinHandle<()>>,
     reads: ReadSide,
     counters: Arc<Counters>,
+    /// Held until the store is dropped (after its threads are done): one process per file.
+    _lock: Option<guard::DirLock>,
 }
 
 enum ReadSide {
@@ -63,12 +66,22 @@ enum ReadSide {
 impl SqliteStore {
     /// Opens (creating it, and its parent directory, if needed) the database at `path` and
     /// brings its schema up to date. Fails on a database written by a newer Stepwise.
+    ///
+    /// Before SQLite writes anything (see `guard.rs`): the files must be writable, no other
+    /// process may have the store open (`Unavailable`, naming its PID), and a database that
+    /// would come up with less than its files hold — an empty file next to a WAL, a damaged
+    /// WAL, a page `PRAGMA quick_check` finds malformed — is refused (`Corrupt`), the files
+    /// left as they are.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| {
                 StoreError::unavailable(format!("cannot create {}", parent.display()), Some(Box::new(e)))
             })?;
         }
+        guard::check_writable(path)?;
+        let lock = guard::DirLock::acquire(path)?;
+        guard::check_files(path)?;
+        guard::quick_check(path)?;
         let mut conn = Connection::open(path).map_err(|e| sql_error(format!("cannot open {}", path.display()), e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
         let mode: String = conn
@@ -90,6 +103,7 @@ impl SqliteStore {
         };
         let mut store = Self::start(conn, reads)?;
         store.checkpointer = Some(checkpointer);
+        store._lock = Some(lock);
         Ok(store)
     }
 
@@ -114,6 +128,7 @@ impl SqliteStore {
             checkpointer: None,
             reads,
             counters,
+            _lock: None,
         })
     }
 
