@@ -27,6 +27,7 @@ mod events;
 mod fanout;
 mod inspect;
 mod jsonata;
+mod limits;
 mod payload;
 mod random;
 mod scope;
@@ -256,8 +257,15 @@ impl Execution {
                     self.task_succeeded(tid, output);
                 }
             }
-            Input::TaskFailed { id, error, cause } => {
+            Input::TaskFailed {
+                id,
+                mut error,
+                mut cause,
+            } => {
                 if let Some(tid) = self.pending.remove(&id) {
+                    let mut err = Some(error);
+                    limits::clip_failure(&mut err, &mut cause);
+                    error = err.unwrap_or_default();
                     self.task_failed(
                         tid,
                         StatesError {
@@ -299,7 +307,7 @@ impl Execution {
             self.timeout_timer = Some(id);
             self.commands.push_back(Command::StartTimer {
                 id,
-                fire_at_ms: self.now_ms + (secs as i64) * 1000,
+                fire_at_ms: limits::after_seconds(self.now_ms, secs),
             });
         }
     }
