@@ -464,3 +464,35 @@ fn long_errors_and_causes_are_cut_to_the_apis_limits() {
     let text = serde_json::to_string(&failed.to_json(true)).unwrap();
     assert!(text.len() < 70_000, "{} bytes", text.len());
 }
+
+/// The `…Path` counts of a Map state are Java ints, as AWS reads them.
+#[test]
+fn map_counts_read_at_run_time_are_ints() {
+    let def = |field: &str| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", field: "$.n",
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}})
+    };
+    for field in ["MaxConcurrencyPath", "ToleratedFailureCountPath"] {
+        for (n, ok) in [
+            (json!(2), true),
+            (json!("3"), true),
+            (json!(i32::MAX), true),
+            (json!(i32::MAX as i64 + 1), false),
+            (json!(1i64 << 62), false),
+            (json!(u64::MAX), false),
+            (json!("99999999999"), false),
+        ] {
+            let mut exec = execution(&def(field), json!({"n": n, "items": [1, 2]}), None);
+            let outcome = run_to_end(&mut exec, &mut NoTasks);
+            if ok {
+                assert!(matches!(outcome, Outcome::Succeeded { .. }), "{field} {n}: {outcome:?}");
+            } else {
+                let (error, cause) = failure(&outcome);
+                assert_eq!(error, "States.Runtime");
+                let shown = n.as_str().map(str::to_owned).unwrap_or_else(|| n.to_string());
+                let want = format!("The {field} field refers to value \"{shown}\" which is not a valid integer: $.n");
+                assert!(cause.ends_with(&want), "{field} {n}: {cause}");
+            }
+        }
+    }
+}
