@@ -496,3 +496,21 @@ fn map_counts_read_at_run_time_are_ints() {
         }
     }
 }
+
+#[test]
+fn an_execution_that_filled_its_history_cannot_be_redriven() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "BooleanEquals": true, "Next": "End"}], "Default": "A"},
+        "End": {"Type": "Succeed"}}});
+    let mut exec = execution(&def, json!({"stop": false}), Some(MAX_EVENTS));
+    let outcome = run_to_end(&mut exec, &mut NoTasks);
+    assert_stopped_at_limit(&exec, &outcome);
+    assert!(!exec.can_redrive());
+    exec.handle(Input::Redrive, START_MS);
+    assert_eq!(exec.history().len() as u64, MAX_EVENTS);
+    // Without a limit (or with room left) the same kind of failure can be redriven.
+    let fail = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}});
+    let mut exec = execution(&fail, json!({}), Some(MAX_EVENTS));
+    run_to_end(&mut exec, &mut NoTasks);
+    assert!(exec.can_redrive());
+}

@@ -318,12 +318,14 @@ impl Execution {
     }
 
     /// Whether [`Input::Redrive`] would continue the execution: it ended without
-    /// succeeding and its top level still knows the state it stopped in.
+    /// succeeding, its top level still knows the state it stopped in, and its history has
+    /// room for more than the `ExecutionRedriven` event and a failure on the history limit.
     pub fn can_redrive(&self) -> bool {
         matches!(
             self.outcome,
             Some(Outcome::Failed { .. } | Outcome::TimedOut { .. } | Outcome::Aborted { .. })
         ) && self.threads.first().is_some_and(Option::is_some)
+            && self.cfg.max_history_events.is_none_or(|max| self.event_count + 2 < max)
     }
 
     /// Continues an ended execution: every branch and iteration still open is dropped and the
