@@ -32,7 +32,13 @@ pub mod time;
 ///   ([`Execution::take_time_limit_hits`]); a replay reuses those outcomes and runs every
 ///   other evaluation without the limit. A version 1 journal records none, so it replays
 ///   with the limit in force, as it was run.
-pub const REPLAY_VERSION: u32 = 2;
+/// - 3: AWS's limits everywhere: the history limit counts every event (Map iterations and
+///   Parallel branches included) and nothing follows `ExecutionFailed`; variables are limited
+///   (256 KiB per state's assignments, 10 MiB in all); timers are held to 99999999 seconds;
+///   errors and causes are cut to the API's 256 and 32,768 characters. A version 1 or 2
+///   journal replays identically unless its execution met one of these limits, and the
+///   checked replay reports such a divergence.
+pub const REPLAY_VERSION: u32 = 3;
 
 pub use command::{Command, CommandId, Input, TaskRequest};
 pub use execution::{Execution, ExecutionConfig, Outcome};

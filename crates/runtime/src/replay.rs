@@ -33,8 +33,9 @@ pub(crate) const ENGINE_REPLAY_VERSION: u32 = engine::REPLAY_VERSION;
 /// Replay versions whose journals this build replays identically. When the engine's
 /// version goes up without changing what an old journal replays to, the old version goes
 /// here. Version 1 journals record no JSONata time-outs ([`TIME_LIMITS_JOURNALED`]) and
-/// replay with the limit in force, as they were run.
-pub(crate) const COMPATIBLE_REPLAY_VERSIONS: &[u32] = &[ENGINE_REPLAY_VERSION, 1];
+/// replay with the limit in force, as they were run. Version 2 journals differ from 3 only
+/// where an execution met one of AWS's limits that 3 applies (the checked replay reports it).
+pub(crate) const COMPATIBLE_REPLAY_VERSIONS: &[u32] = &[ENGINE_REPLAY_VERSION, 2, 1];
 
 /// The first replay version whose journals record the JSONata evaluations that ran out of
 /// wall-clock time (see the engine's `time_limit.rs`): its replays reuse those outcomes and

@@ -5,6 +5,7 @@ use asl::error::StatesError;
 use serde_json::Value;
 
 use crate::command::Command;
+use crate::execution::limits::clip_failure;
 use crate::execution::payload::{MAX_PAYLOAD_BYTES, within_size};
 use crate::execution::thread::{Flow, Phase, ThreadId};
 use crate::execution::{Execution, Outcome};
@@ -74,6 +75,21 @@ impl Execution {
             .and_then(Option::as_ref)
             .map(|t| t.last_event)
             .unwrap_or(0);
+        self.end_execution(prev, outcome);
+    }
+
+    /// Records the terminal event after `prev` and ends the execution: outstanding tasks and
+    /// timers are cancelled and no thread runs again.
+    pub(super) fn end_execution(&mut self, prev: u64, mut outcome: Outcome) {
+        if self.outcome.is_some() {
+            return;
+        }
+        if let Outcome::Failed { error, cause }
+        | Outcome::TimedOut { error, cause }
+        | Outcome::Aborted { error, cause } = &mut outcome
+        {
+            clip_failure(error, cause);
+        }
         let kind = match &outcome {
             Outcome::Succeeded { output } => EventKind::ExecutionSucceeded { output: output.clone() },
             Outcome::Failed { error, cause } => EventKind::ExecutionFailed {
@@ -89,7 +105,7 @@ impl Execution {
                 cause: cause.clone(),
             },
         };
-        self.emit_raw(prev, kind);
+        self.push_event(prev, kind);
         self.outcome = Some(outcome);
         for id in std::mem::take(&mut self.pending).into_keys() {
             self.commands.push_back(Command::Cancel { id });

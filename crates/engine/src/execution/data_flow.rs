@@ -63,6 +63,9 @@ impl Execution {
                 }
             }
         }
+        if let Some(map) = &out {
+            self.check_assigned(tid, map)?;
+        }
         self.thread(tid).assigned = out;
         Ok(())
     }

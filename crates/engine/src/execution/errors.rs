@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::command::Command;
 use crate::execution::Execution;
 use crate::execution::data_flow::apply_result_path;
+use crate::execution::limits::after_fractional_seconds;
 use crate::execution::thread::{Flow, Phase, ThreadId};
 use crate::history::EventKind;
 
@@ -54,6 +55,10 @@ impl Execution {
 
     /// Retry, Catch, or fail the thread.
     pub(super) fn handle_error(&mut self, tid: ThreadId, err: StatesError) -> bool {
+        if self.outcome.is_some() {
+            // The failure's event reached the history limit: nothing runs after it.
+            return false;
+        }
         let started = std::mem::take(&mut self.thread(tid).fanout_started);
         let def = self.def.clone();
         let t = self.thread(tid);
@@ -90,7 +95,7 @@ impl Execution {
                 self.note_retry(i, delay, &err);
                 let id = self.command_id();
                 self.pending.insert(id, tid);
-                let fire_at_ms = self.now_ms + (delay * 1000.0) as i64;
+                let fire_at_ms = after_fractional_seconds(self.now_ms, delay);
                 self.commands.push_back(Command::StartTimer { id, fire_at_ms });
                 self.thread(tid).phase = Phase::RetryTimer;
                 return false;

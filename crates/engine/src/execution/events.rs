@@ -12,8 +12,21 @@ use crate::execution::{Execution, Outcome};
 use crate::history::{EventKind, HistoryEvent};
 
 impl Execution {
-    /// Records an event whose previous event is `prev`; returns its id.
+    /// Records an event whose previous event is `prev`; returns its id. Every event source
+    /// goes through here, so the history limit holds for all of them (Map iterations and
+    /// Parallel branches included): nothing is recorded once the execution has ended, and the
+    /// event that reaches the limit is followed only by `ExecutionFailed`.
     pub(super) fn emit_raw(&mut self, prev: u64, kind: EventKind) -> u64 {
+        if self.outcome.is_some() {
+            return self.event_count;
+        }
+        let id = self.push_event(prev, kind);
+        self.check_history_limit(id);
+        id
+    }
+
+    /// Appends an event without the checks of [`Self::emit_raw`]: for the terminal event.
+    pub(super) fn push_event(&mut self, prev: u64, kind: EventKind) -> u64 {
         self.event_count += 1;
         let id = self.event_count;
         if self.cfg.record_history {
@@ -35,7 +48,6 @@ impl Execution {
         let prev = self.thread(tid).last_event;
         let id = self.emit_raw(prev, kind);
         self.thread(tid).last_event = id;
-        self.check_history_limit();
         id
     }
 
@@ -48,13 +60,16 @@ impl Execution {
         self.emit_raw(prev, kind)
     }
 
-    pub(super) fn check_history_limit(&mut self) {
+    /// Fails the execution when one more event would pass the limit, so that
+    /// `ExecutionFailed` is the last event the history can hold. `last` is the event just
+    /// recorded; the failure follows it.
+    fn check_history_limit(&mut self, last: u64) {
         if let Some(max) = self.cfg.max_history_events
             && self.event_count + 1 >= max
             && self.outcome.is_none()
         {
-            self.finish_execution(
-                0,
+            self.end_execution(
+                last,
                 Outcome::Failed {
                     error: Some(names::RUNTIME.into()),
                     cause: Some(format!(
@@ -100,7 +115,9 @@ impl Execution {
     pub(super) fn exit_event(&mut self, tid: ThreadId, output: &Value) {
         let assigned = self.thread(tid).assigned.take();
         if let Some(vars) = &assigned {
+            let bytes = self.vars_bytes_after(tid, vars);
             let t = self.thread(tid);
+            t.vars_bytes = bytes;
             let map = Arc::make_mut(&mut t.vars);
             for (k, v) in vars {
                 map.insert(k.clone(), v.clone());

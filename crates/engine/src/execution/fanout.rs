@@ -86,9 +86,11 @@ impl Execution {
         self.thread(tid).phase = Phase::Fanout(Box::new(fan));
         let prev = self.thread(tid).last_event;
         let vars = self.thread(tid).vars.clone();
+        let vars_bytes = self.thread(tid).vars_bytes;
         for (i, b) in p.branches.iter().enumerate() {
             let start = self.def.block(*b).start_at;
             let child = self.spawn(*b, start, branch_input.clone(), Some((tid, i)), prev, vars.clone());
+            self.thread(child).vars_bytes = vars_bytes;
             if let Phase::Fanout(f) = &mut self.thread(tid).phase {
                 f.children[i] = Some(child);
                 f.running += 1;
@@ -180,7 +182,9 @@ impl Execution {
         };
         let name = def.state(block, state).name.clone();
         let vars = self.thread(tid).vars.clone();
-        loop {
+        let vars_bytes = self.thread(tid).vars_bytes;
+        // An iteration's events may reach the history limit and end the execution: start no more.
+        while self.outcome.is_none() {
             let next = match &mut self.thread(tid).phase {
                 Phase::Fanout(f) if f.running < f.max_concurrency => f.pending.pop_front(),
                 _ => None,
@@ -202,6 +206,7 @@ impl Execution {
             let start = def.block(m.processor).start_at;
             let child = self.spawn(m.processor, start, input, Some((tid, index)), started, vars.clone());
             self.thread(child).silent = quiet;
+            self.thread(child).vars_bytes = vars_bytes;
             if let Phase::Fanout(f) = &mut self.thread(tid).phase {
                 f.children[index] = Some(child);
                 f.running += 1;

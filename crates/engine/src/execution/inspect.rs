@@ -78,7 +78,9 @@ impl Execution {
         probe.inspection.input = Some(self.input.clone());
         self.probe = Some(Box::new(probe));
         let input = self.input.clone();
+        let vars_bytes = super::payload::json_size(&Value::Object(vars.clone()));
         let tid = self.spawn(block, state, input, None, 0, Arc::new(vars));
+        self.thread(tid).vars_bytes = vars_bytes;
         self.ready.push_back(tid);
         self.run();
     }

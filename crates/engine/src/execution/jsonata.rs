@@ -62,7 +62,8 @@ impl Execution {
                 map.extend(fields);
             }
         }
-        if out.is_some() {
+        if let Some(map) = &out {
+            self.check_assigned(tid, map)?;
             self.thread(tid).assigned = out;
         }
         Ok(())

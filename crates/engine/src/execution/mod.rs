@@ -27,6 +27,7 @@ mod events;
 mod fanout;
 mod inspect;
 mod jsonata;
+mod limits;
 mod payload;
 mod random;
 mod scope;
@@ -256,8 +257,15 @@ impl Execution {
                     self.task_succeeded(tid, output);
                 }
             }
-            Input::TaskFailed { id, error, cause } => {
+            Input::TaskFailed {
+                id,
+                mut error,
+                mut cause,
+            } => {
                 if let Some(tid) = self.pending.remove(&id) {
+                    let mut err = Some(error);
+                    limits::clip_failure(&mut err, &mut cause);
+                    error = err.unwrap_or_default();
                     self.task_failed(
                         tid,
                         StatesError {
@@ -299,7 +307,7 @@ impl Execution {
             self.timeout_timer = Some(id);
             self.commands.push_back(Command::StartTimer {
                 id,
-                fire_at_ms: self.now_ms + (secs as i64) * 1000,
+                fire_at_ms: limits::after_seconds(self.now_ms, secs),
             });
         }
     }
@@ -310,12 +318,14 @@ impl Execution {
     }
 
     /// Whether [`Input::Redrive`] would continue the execution: it ended without
-    /// succeeding and its top level still knows the state it stopped in.
+    /// succeeding, its top level still knows the state it stopped in, and its history has
+    /// room for more than the `ExecutionRedriven` event and a failure on the history limit.
     pub fn can_redrive(&self) -> bool {
         matches!(
             self.outcome,
             Some(Outcome::Failed { .. } | Outcome::TimedOut { .. } | Outcome::Aborted { .. })
         ) && self.threads.first().is_some_and(Option::is_some)
+            && self.cfg.max_history_events.is_none_or(|max| self.event_count + 2 < max)
     }
 
     /// Continues an ended execution: every branch and iteration still open is dropped and the

@@ -74,6 +74,10 @@ impl Execution {
             );
             self.emit(tid, EventKind::TaskStarted { res: res.clone() });
         }
+        if self.outcome.is_some() {
+            // The scheduling events reached the history limit: the task never starts.
+            return Flow::Park;
+        }
         let id = self.command_id();
         self.pending.insert(id, tid);
         self.commands.push_back(Command::InvokeTask(TaskRequest {

@@ -60,6 +60,9 @@ pub(super) struct Thread {
     pub(super) phase: Phase,
     /// Workflow variables visible to this thread.
     pub(super) vars: Arc<Map<String, Value>>,
+    /// The compact JSON size of `vars` (each name and value), kept as variables are
+    /// assigned so the execution's variable limit is checked without walking them all.
+    pub(super) vars_bytes: usize,
     /// Variables assigned by the current state, applied when it exits.
     pub(super) assigned: Option<Map<String, Value>>,
     /// The current Map/Parallel state has recorded its `…StateStarted` event, so a failure
@@ -122,6 +125,7 @@ impl Execution {
             retries: Vec::new(),
             phase: Phase::Enter,
             vars,
+            vars_bytes: 0,
             assigned: None,
             fanout_started: false,
             silent: false,

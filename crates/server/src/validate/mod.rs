@@ -157,4 +157,6 @@ pub fn decode<T: serde::de::DeserializeOwned>(shape: &Shape, body: Value) -> Res
 }
 
 #[cfg(test)]
+mod coverage_tests;
+#[cfg(test)]
 mod tests;

@@ -238,6 +238,42 @@ impl Parser {
         }
     }
 
+    /// Range checks on a Map state's counts given as numbers: the tolerated failures and the
+    /// ItemBatcher's sizes (a batch's input is limited like any payload, 256 KiB). The `…Path`
+    /// forms are checked when they are read.
+    pub(super) fn map_ranges(
+        &mut self,
+        loc: &str,
+        count: &Option<NumberOrPath>,
+        percentage: &Option<NumberOrPath>,
+        batcher: Option<&Value>,
+    ) {
+        if let Some(NumberOrPath::Fixed(n)) = count
+            && (*n < 0.0 || n.fract() != 0.0 || *n > i32::MAX as f64)
+        {
+            self.diags.push(Diagnostic::schema(
+                "The value for the field 'ToleratedFailureCount' must be a non-negative integer",
+                format!("{loc}/ToleratedFailureCount"),
+            ));
+        }
+        if let Some(NumberOrPath::Fixed(n)) = percentage
+            && !(0.0..=100.0).contains(n)
+        {
+            self.diags.push(Diagnostic::schema(
+                "The value for the field 'ToleratedFailurePercentage' must be a number between 0 and 100",
+                format!("{loc}/ToleratedFailurePercentage"),
+            ));
+        }
+        let Some(Value::Object(b)) = batcher else { return };
+        let bloc = format!("{loc}/ItemBatcher");
+        if let Some(v) = b.get("MaxItemsPerBatch").filter(|v| !is_jsonata(v)) {
+            self.positive_int(v, "MaxItemsPerBatch", &bloc, 1, i32::MAX as u64);
+        }
+        if let Some(v) = b.get("MaxInputBytesPerBatch").filter(|v| !is_jsonata(v)) {
+            self.positive_int(v, "MaxInputBytesPerBatch", &bloc, 1, 262_144);
+        }
+    }
+
     pub(super) fn query_language(&mut self, v: &Value, loc: &str) -> Option<QueryLanguage> {
         match v.as_str() {
             Some("JSONPath") => Some(QueryLanguage::JsonPath),

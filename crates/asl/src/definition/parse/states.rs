@@ -357,6 +357,14 @@ impl Parser {
                 format!("{loc}/MaxConcurrency"),
             ));
         }
+        let tolerated_failure_count = self.number_or_path(obj, "ToleratedFailureCount", loc, ql);
+        let tolerated_failure_percentage = self.number_or_path(obj, "ToleratedFailurePercentage", loc, ql);
+        self.map_ranges(
+            loc,
+            &tolerated_failure_count,
+            &tolerated_failure_percentage,
+            obj.get("ItemBatcher"),
+        );
         MapState {
             processor,
             distributed,
@@ -371,8 +379,8 @@ impl Parser {
             item_batcher: obj.get("ItemBatcher").cloned(),
             result_writer: obj.get("ResultWriter").cloned(),
             max_concurrency,
-            tolerated_failure_count: self.number_or_path(obj, "ToleratedFailureCount", loc, ql),
-            tolerated_failure_percentage: self.number_or_path(obj, "ToleratedFailurePercentage", loc, ql),
+            tolerated_failure_count,
+            tolerated_failure_percentage,
             label: self.opt_string(obj, "Label", loc),
             result_selector: self.template(obj, "ResultSelector", loc),
             result_path: self.opt_path(obj, "ResultPath", loc),

@@ -63,3 +63,67 @@ fn retry_and_catch_diagnostics_item_by_item() {
         "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Field 'Bad' is not supported at /States/T/Retry/0, SCHEMA_VALIDATION_FAILED: States.ALL must appear alone in ErrorEquals and in the last Retrier or Catcher at /States/T/Retry/0/ErrorEquals, SCHEMA_VALIDATION_FAILED: The value for the field 'BackoffRate' must be a number greater than or equal to 1.0 at /States/T/Retry/0/BackoffRate, SCHEMA_VALIDATION_FAILED: A Retrier must be a JSON object at /States/T/Retry/1, SCHEMA_VALIDATION_FAILED: The value for the field 'ErrorEquals' must be a non-empty ARRAY of STRINGs at /States/T/Retry/2/ErrorEquals, SCHEMA_VALIDATION_FAILED: The value for the field 'MaxAttempts' must be an INTEGER between 0 and 99999999 at /States/T/Retry/2/MaxAttempts, SCHEMA_VALIDATION_FAILED: The field 'JitterStrategy' should have one of these values: [FULL, NONE] at /States/T/Retry/2/JitterStrategy, SCHEMA_VALIDATION_FAILED: Field 'Oops' is not supported at /States/T/Catch/0, SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/T/Catch/0, SCHEMA_VALIDATION_FAILED: A Catcher must be a JSON object at /States/T/Catch/1, SCHEMA_VALIDATION_FAILED: These fields are required: [ErrorEquals] at /States/T/Catch/2, SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid JSONPath at /States/T/Catch/2, SCHEMA_VALIDATION_FAILED: The value for the field 'Branches' must be a non-empty ARRAY at /States/U/Branches, SCHEMA_VALIDATION_FAILED: The value for the field 'Retry' must be an ARRAY at /States/U/Retry, SCHEMA_VALIDATION_FAILED: The value for the field 'Catch' must be an ARRAY at /States/U/Catch, MISSING_TRANSITION_TARGET: State \"U\" is not reachable. at /States/U'"
     );
 }
+
+/// Numbers that become counts are range-checked when given as numbers.
+#[test]
+fn map_counts_out_of_range() {
+    let map = |extra: &str| {
+        format!(
+            r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map",{extra}"ItemProcessor":{{"StartAt":"P","States":{{"P":{{"Type":"Pass","End":true}}}}}},"End":true}}}}}}"#
+        )
+    };
+    let cases = [
+        (
+            r#""ToleratedFailureCount":-1,"#,
+            Some("'ToleratedFailureCount' must be a non-negative integer at /States/M/ToleratedFailureCount"),
+        ),
+        (
+            r#""ToleratedFailureCount":1.5,"#,
+            Some("'ToleratedFailureCount' must be a non-negative integer"),
+        ),
+        (
+            r#""ToleratedFailureCount":1e30,"#,
+            Some("'ToleratedFailureCount' must be a non-negative integer"),
+        ),
+        (r#""ToleratedFailureCount":3,"#, None),
+        (
+            r#""ToleratedFailurePercentage":100.1,"#,
+            Some("'ToleratedFailurePercentage' must be a number between 0 and 100"),
+        ),
+        (
+            r#""ToleratedFailurePercentage":-0.5,"#,
+            Some("'ToleratedFailurePercentage' must be a number between 0 and 100"),
+        ),
+        (r#""ToleratedFailurePercentage":99.5,"#, None),
+        (
+            r#""ItemBatcher":{"MaxItemsPerBatch":0},"#,
+            Some(
+                "'MaxItemsPerBatch' must be an INTEGER between 1 and 2147483647 at /States/M/ItemBatcher/MaxItemsPerBatch",
+            ),
+        ),
+        (
+            r#""ItemBatcher":{"MaxItemsPerBatch":4611686018427387904},"#,
+            Some("'MaxItemsPerBatch' must be an INTEGER between 1"),
+        ),
+        (
+            r#""ItemBatcher":{"MaxInputBytesPerBatch":262145},"#,
+            Some("'MaxInputBytesPerBatch' must be an INTEGER between 1 and 262144"),
+        ),
+        (
+            r#""ItemBatcher":{"MaxItemsPerBatch":10,"MaxInputBytesPerBatch":262144},"#,
+            None,
+        ),
+        (
+            r#""MaxConcurrency":-2,"#,
+            Some("'MaxConcurrency' must be a non-negative integer"),
+        ),
+    ];
+    for (extra, want) in cases {
+        let text = map(extra);
+        match (StateMachine::parse(&text), want) {
+            (Ok(_), None) => {}
+            (Err(e), Some(want)) => assert!(e.to_string().contains(want), "{extra}: {e}"),
+            (got, want) => panic!("{extra}: {:?}, want {want:?}", got.err().map(|e| e.to_string())),
+        }
+    }
+}

@@ -200,8 +200,9 @@ impl Execution {
             ))
         };
         match v {
+            // AWS reads the counts as Java ints: a whole number outside i32 is not one.
             Ok(Value::Number(n)) => match kind {
-                Num::Int if n.is_i64() || n.is_u64() => Ok(n.as_f64()),
+                Num::Int if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => Ok(n.as_f64()),
                 Num::Int => Err(bad(n.to_string())),
                 Num::Float => Ok(n.as_f64()),
             },
@@ -209,7 +210,7 @@ impl Execution {
             Ok(Value::String(text)) => match kind {
                 Num::Int => text
                     .trim()
-                    .parse::<i64>()
+                    .parse::<i32>()
                     .map(|n| Some(n as f64))
                     .map_err(|_| bad(text)),
                 Num::Float => text.trim().parse::<f64>().map(Some).map_err(|_| bad(text)),

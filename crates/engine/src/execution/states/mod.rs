@@ -36,6 +36,10 @@ pub(in crate::execution) use asl::jsonata::type_name as json_type_name;
 impl Execution {
     /// Runs the current state's work.
     pub(in crate::execution) fn execute(&mut self, tid: ThreadId) -> Flow {
+        if self.outcome.is_some() {
+            // Entering the state reached the history limit.
+            return Flow::Park;
+        }
         let def = self.def.clone();
         let (block, state) = {
             let t = self.thread(tid);

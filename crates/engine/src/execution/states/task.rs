@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::execution::Execution;
 use crate::execution::jsonata::{Extra, unexpected};
+use crate::execution::limits::MAX_TIMER_SECONDS;
 use crate::execution::thread::{Flow, ThreadId};
 
 impl Execution {
@@ -61,7 +62,10 @@ impl Execution {
             (Some(Seconds::Path(path)), QueryLanguage::JsonPath) => {
                 let v = self.with_env(tid, effective, |env| env.select(path).map(|v| v.into_owned()));
                 match v {
-                    Ok(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => Ok(n.as_u64()),
+                    // Held to the longest timer: the world computes `now + timeout` from it.
+                    Ok(Value::Number(n)) if n.as_u64().is_some_and(|n| n >= 1) => {
+                        Ok(n.as_u64().map(|n| n.min(MAX_TIMER_SECONDS)))
+                    }
                     _ => Err(StatesError::runtime(format!(
                         "The {field}Path field refers to a value that is not a positive integer: {}",
                         path.as_str()
@@ -72,7 +76,7 @@ impl Execution {
             (Some(Seconds::Expr(tpl)), QueryLanguage::Jsonata) => {
                 let v = self.eval_j(tid, tpl, field, Extra::default())?;
                 match v.as_u64().filter(|n| *n >= 1) {
-                    Some(n) => Ok(Some(n)),
+                    Some(n) => Ok(Some(n.min(MAX_TIMER_SECONDS))),
                     None => Err(unexpected(tpl, field, "integer", &v)),
                 }
             }

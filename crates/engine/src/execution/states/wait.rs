@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::command::Command;
 use crate::execution::Execution;
 use crate::execution::jsonata::{Extra, unexpected};
+use crate::execution::limits::after_seconds;
 use crate::execution::states::render_plain;
 use crate::execution::thread::{Flow, Phase, ThreadId};
 
@@ -54,7 +55,7 @@ impl Execution {
     ) -> Result<i64, StatesError> {
         let now = self.now_ms;
         Ok(match (&w.wait, ql) {
-            (WaitFor::Seconds(s), _) => now + (*s as i64) * 1000,
+            (WaitFor::Seconds(s), _) => after_seconds(now, *s),
             (WaitFor::Timestamp(ts), _) => asl::timestamp::parse_rfc3339(ts)
                 .map(|t| t.unix_millis())
                 .unwrap_or(now),
@@ -67,7 +68,7 @@ impl Execution {
             (WaitFor::SecondsExpr(tpl), QueryLanguage::Jsonata) => {
                 let v = self.eval_j(tid, tpl, "Seconds", Extra::default())?;
                 match v.as_u64() {
-                    Some(s) => now + (s.min(99_999_999) as i64) * 1000,
+                    Some(s) => after_seconds(now, s),
                     None => return Err(unexpected(tpl, "Seconds", "integer", &v)),
                 }
             }
@@ -104,9 +105,9 @@ impl Execution {
                             "The SecondsPath parameter references a negative value: {p} == {s}"
                         )));
                     }
-                    Ok(self.now_ms + s * 1000)
-                } else if n.as_u64().is_some() {
-                    Ok(i64::MAX)
+                    Ok(after_seconds(self.now_ms, s as u64))
+                } else if let Some(s) = n.as_u64() {
+                    Ok(after_seconds(self.now_ms, s))
                 } else {
                     Err(StatesError::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {p} == {n}"
