@@ -80,7 +80,7 @@ impl Execution {
         let input = self.input.clone();
         let tid = self.spawn(block, state, input, None, 0, Arc::new(vars));
         self.ready.push_back(tid);
-        self.run();
+        let _ = self.run();
     }
 
     pub(crate) fn probe(&self) -> Option<&Probe> {
