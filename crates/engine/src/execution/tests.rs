@@ -265,7 +265,10 @@ fn a_step_budget_moves_pauses_but_not_the_history() {
     let mut progress = sliced.start(1_000);
     let mut slices = 1;
     while progress == Progress::Yielded {
-        assert!(sliced.transitions() <= 7 * slices, "a slice entered more states than its budget");
+        assert!(
+            sliced.transitions() <= 7 * slices,
+            "a slice entered more states than its budget"
+        );
         progress = sliced.handle(Input::Continue, 1_000);
         slices += 1;
     }
@@ -289,5 +292,8 @@ fn a_yielded_execution_stops_at_its_next_input() {
     assert_eq!(exec.handle(stop, 1_002), Progress::Waiting);
     assert_eq!(exec.transitions(), entered, "no state runs after a stop");
     assert!(matches!(exec.outcome(), Some(Outcome::Aborted { .. })));
-    assert_eq!(exec.history().last().map(|e| e.type_name()), Some("ExecutionAborted".into()));
+    assert_eq!(
+        exec.history().last().map(|e| e.type_name()),
+        Some("ExecutionAborted".into())
+    );
 }

@@ -9,9 +9,9 @@ use asl::error::StatesError;
 use serde_json::{Map, Value};
 
 use crate::command::CommandId;
-use crate::execution::{Execution, Progress};
 use crate::execution::fanout::Fanout;
 use crate::execution::task::TaskEvents;
+use crate::execution::{Execution, Progress};
 use crate::history::TaskResource;
 
 pub(super) type ThreadId = usize;
