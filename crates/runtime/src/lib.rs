@@ -22,7 +22,9 @@
 
 mod actor;
 mod clock;
+mod compute;
 mod error;
+mod guard;
 mod replay;
 mod runtime;
 mod tasks;

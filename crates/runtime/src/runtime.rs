@@ -8,7 +8,7 @@ use arn::{Arn, StateMachineArn};
 use asl::StateMachine;
 use asl::rng::{SplitMix64, uuid_v4};
 use engine::mock::MockConfig;
-use engine::{Command, EventKind, Execution, ExecutionConfig, HistoryEvent, Input, Outcome};
+use engine::{Command, EventKind, Execution, ExecutionConfig, HistoryEvent, Input, Outcome, Progress};
 use serde_json::Value;
 use store::{ExecutionRecord, ExecutionStatus, HistoryQuery, Store, WorkflowType};
 use tokio::sync::{mpsc, oneshot};
@@ -16,7 +16,9 @@ use tracing::Instrument;
 
 use crate::actor::{Actor, Msg, drain, end_of, to_stored};
 use crate::clock::Clock;
+use crate::compute::Compute;
 use crate::error::RuntimeError;
+use crate::guard;
 use crate::replay::{self, ENGINE_REPLAY_VERSION, Rebuilt, Unreplayable, track};
 use crate::tasks::TaskAnswers;
 
@@ -74,6 +76,17 @@ pub struct Runtime {
     rng: AtomicU64,
     /// Parsed definitions by text: executions of one state machine share one model.
     definitions: Mutex<HashMap<String, Arc<StateMachine>>>,
+    /// Where long computations run (`compute.rs`).
+    compute: Compute,
+}
+
+/// A started engine, before anything is stored.
+struct Prepared {
+    rec: ExecutionRecord,
+    exec: Execution,
+    commands: Vec<Command>,
+    tasks: TaskAnswers,
+    progress: Progress,
 }
 
 /// How many parsed definitions the cache keeps before it starts over.
@@ -98,6 +111,7 @@ impl Runtime {
             running: Mutex::new(HashMap::new()),
             rng: AtomicU64::new(clock.now_ms() as u64),
             definitions: Mutex::new(HashMap::new()),
+            compute: Compute::new(),
         });
         let store = rt.store.clone();
         let open = blocking(move || store.open_executions()).await?;
@@ -138,6 +152,15 @@ impl Runtime {
         &self.cfg
     }
 
+    pub(crate) fn compute(&self) -> &Compute {
+        &self.compute
+    }
+
+    /// How many executions compute at once at most (the rest wait their turn).
+    pub fn compute_slots(&self) -> usize {
+        self.compute.size()
+    }
+
     /// How many executions this process is driving now.
     pub fn running_count(&self) -> usize {
         self.running.lock().map(|m| m.len()).unwrap_or(0)
@@ -175,9 +198,16 @@ impl Runtime {
 
     /// StartExecution. For Standard workflows the execution and its first events are
     /// durable when this returns; the same name with the same input while it runs returns
-    /// the same execution.
+    /// the same execution. The engine's first slice (at most [`engine::STEP_BUDGET`]
+    /// states) runs before the reply; a longer computation goes on after it.
     pub async fn start_execution(self: &Arc<Self>, req: StartRequest) -> Result<ExecutionRecord, RuntimeError> {
-        let (rec, exec, commands, tasks) = self.prepare(&req)?;
+        let Prepared {
+            rec,
+            exec,
+            commands,
+            tasks,
+            progress,
+        } = self.prepare(&req)?;
         match req.target.kind {
             WorkflowType::Standard => {
                 let mut rec = rec;
@@ -205,7 +235,7 @@ impl Runtime {
                     Err(e) => return Err(e),
                 }
                 if exec.outcome().is_none() {
-                    self.spawn(exec, rec.arn.clone(), true, 0, tasks, commands, None);
+                    self.spawn(exec, rec.arn.clone(), true, 0, tasks, (commands, progress, false), None);
                 }
                 Ok(rec)
             }
@@ -214,21 +244,44 @@ impl Runtime {
                 if let Some(o) = exec.outcome() {
                     apply_end(&mut rec, o, self.now_ms());
                 } else {
-                    self.spawn(exec, rec.arn.clone(), false, 0, tasks, commands, None);
+                    self.spawn(
+                        exec,
+                        rec.arn.clone(),
+                        false,
+                        0,
+                        tasks,
+                        (commands, progress, false),
+                        None,
+                    );
                 }
                 Ok(rec)
             }
         }
     }
 
-    /// StartSyncExecution: runs an Express execution and waits for its end.
+    /// StartSyncExecution: runs an Express execution and waits for its end. Dropping the
+    /// returned future (the client went away) stops the execution.
     pub async fn start_sync(self: &Arc<Self>, req: StartRequest) -> Result<SyncResult, RuntimeError> {
-        let (mut rec, exec, commands, tasks) = self.prepare(&req)?;
+        let Prepared {
+            mut rec,
+            exec,
+            commands,
+            tasks,
+            progress,
+        } = self.prepare(&req)?;
         let outcome = match exec.outcome() {
             Some(o) => o.clone(),
             None => {
                 let (tx, rx) = oneshot::channel();
-                self.spawn(exec, rec.arn.clone(), false, 0, tasks, commands, Some(tx));
+                self.spawn(
+                    exec,
+                    rec.arn.clone(),
+                    false,
+                    0,
+                    tasks,
+                    (commands, progress, false),
+                    Some(tx),
+                );
                 rx.await.map_err(|_| RuntimeError::ShuttingDown)?
             }
         };
@@ -240,12 +293,8 @@ impl Runtime {
         })
     }
 
-    /// Builds the record and starts the engine (nothing is stored yet).
-    #[allow(clippy::type_complexity)]
-    fn prepare(
-        &self,
-        req: &StartRequest,
-    ) -> Result<(ExecutionRecord, Execution, Vec<Command>, TaskAnswers), RuntimeError> {
+    /// Builds the record and runs the engine's first slice (nothing is stored yet).
+    fn prepare(&self, req: &StartRequest) -> Result<Prepared, RuntimeError> {
         let t = &req.target;
         let case = self.test_case(t, req.test_case.as_deref())?;
         let def = self.definition(&t.definition)?;
@@ -296,9 +345,16 @@ impl Runtime {
             replay_version: ENGINE_REPLAY_VERSION,
         };
         let mut exec = Execution::new(def, exec_config(&rec), input);
-        exec.start(rec.start_ms);
+        exec.set_step_budget(replay::step_budget(rec.replay_version));
+        let progress = exec.start(rec.start_ms);
         let commands = drain(&mut exec);
-        Ok((rec, exec, commands, TaskAnswers::new(case)))
+        Ok(Prepared {
+            rec,
+            exec,
+            commands,
+            tasks: TaskAnswers::new(case),
+            progress,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -309,7 +365,7 @@ impl Runtime {
         durable: bool,
         seq: u64,
         tasks: TaskAnswers,
-        commands: Vec<Command>,
+        (commands, progress, marked): (Vec<Command>, Progress, bool),
         done: Option<oneshot::Sender<Outcome>>,
     ) {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -318,7 +374,8 @@ impl Runtime {
         }
         let actor = Actor {
             rt: self.clone(),
-            exec,
+            exec: Some(exec),
+            marked,
             arn,
             durable,
             seq,
@@ -329,17 +386,36 @@ impl Runtime {
             done,
         };
         let span = tracing::info_span!("execution", arn = %actor.arn);
-        tokio::spawn(actor.run(commands).instrument(span));
+        tokio::spawn(actor.run(commands, progress).instrument(span));
     }
 
     /// Rebuilds an open execution from its journal and lets it continue; one that cannot be
     /// replayed is failed instead (see `replay.rs`).
+    ///
+    /// The resume guard comes first: the execution is marked durably before its replay
+    /// (and cleared once it waits for the world or ends), so a mark found here means a
+    /// process died while resuming or computing it. After [`guard::MAX_DEATHS`] such
+    /// deaths it is failed instead of being resumed again (`guard.rs`).
     async fn resume(self: &Arc<Self>, rec: ExecutionRecord) -> Result<(), RuntimeError> {
+        if rec.kind == WorkflowType::Standard {
+            let store = self.store.clone();
+            let arn = rec.arn.clone();
+            let deaths = blocking(move || store.mark_unsettled(&arn)).await?;
+            if let Err(why) = guard::check(deaths) {
+                tracing::error!(
+                    arn = %rec.arn,
+                    deaths,
+                    "the process died {deaths} times while this execution was resuming or computing: failing it instead of resuming it again"
+                );
+                return self.fail_unreplayable(&rec, &why).await;
+            }
+        }
         let Rebuilt {
             exec,
             outstanding,
             tasks,
             seq,
+            progress,
             ..
         } = match self.rebuild(&rec).await? {
             Ok(rebuilt) => rebuilt,
@@ -361,13 +437,15 @@ impl Runtime {
         }
         tracing::debug!(arn = %rec.arn, journal_entries = seq, pending = outstanding.len(), "resumed");
         let commands: Vec<Command> = outstanding.into_values().collect();
+        let durable = rec.kind == WorkflowType::Standard;
+        // Marked above; the actor settles it once the execution waits for the world.
         self.spawn(
             exec,
             rec.arn.clone(),
-            rec.kind == WorkflowType::Standard,
+            durable,
             seq,
             tasks,
-            commands,
+            (commands, progress, durable),
             None,
         );
         Ok(())
@@ -503,7 +581,7 @@ impl Runtime {
             )));
         }
         let now = self.now_ms();
-        exec.handle(Input::Redrive, now);
+        let progress = exec.handle(Input::Redrive, now);
         outstanding.clear();
         track(&mut outstanding, drain(&mut exec));
         let events = exec.take_history().iter().map(to_stored).collect();
@@ -518,7 +596,15 @@ impl Runtime {
         blocking(move || store.append(&batch)).await?;
         if exec.outcome().is_none() {
             let commands: Vec<Command> = outstanding.into_values().collect();
-            self.spawn(exec, rec.arn.clone(), true, seq + 1, tasks, commands, None);
+            self.spawn(
+                exec,
+                rec.arn.clone(),
+                true,
+                seq + 1,
+                tasks,
+                (commands, progress, false),
+                None,
+            );
         }
         let store = self.store.clone();
         let owned = arn.to_string();
