@@ -9,6 +9,7 @@ use store::{AppendBatch, ExecutionEnd, ExecutionStatus, StoredEvent};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::guard;
 use crate::replay::journal_entry;
 use crate::runtime::Runtime;
 use crate::tasks::TaskAnswers;
@@ -38,6 +39,9 @@ pub(crate) struct Actor {
     pub done: Option<oneshot::Sender<Outcome>>,
     /// The store holds this process's resume-guard mark (`Store::mark_unsettled`).
     pub marked: bool,
+    /// Resumed after a restart and not yet marked: its next slice is marked first, and
+    /// checked against the guard (`guard.rs`).
+    pub suspect: bool,
 }
 
 impl Actor {
@@ -55,10 +59,11 @@ impl Actor {
     pub(crate) async fn run(mut self, initial: Vec<Command>, mut progress: Progress) {
         self.execute(initial);
         loop {
-            if let Err(e) = self.guard(progress).await {
-                tracing::error!(arn = %self.arn, "cannot record the resume guard's mark: {e}");
-            }
             let Some(msg) = self.next(progress).await else { break };
+            if self.guard_before(progress).await.is_err() {
+                // Failed by the resume guard; a stop waiting for it reads that.
+                return self.abandon();
+            }
             let now = self.rt.now_ms();
             progress = if msg.input == Input::Continue {
                 match self.slice_on_pool(now).await {
@@ -81,6 +86,7 @@ impl Actor {
             }
             let commands = drain(self.exec());
             self.execute(commands);
+            self.guard_after(progress).await;
         }
         self.finish();
     }
@@ -137,27 +143,50 @@ impl Actor {
         }
     }
 
-    /// The resume guard (see `guard.rs`): a durable execution still computing after a
-    /// slice is marked once in this process; one that waits for the world again is
-    /// settled. An ended one is settled by its last commit.
-    async fn guard(&mut self, progress: Progress) -> Result<(), store::StoreError> {
-        if !self.durable || self.exec.as_ref().is_none_or(|e| e.outcome().is_some()) {
+    /// The resume guard (`guard.rs`), before a slice: a durable execution is marked
+    /// unsettled when it goes on computing past a slice, or when it computes for the first
+    /// time after a restart. The count the mark replaces is how many processes died while
+    /// it was unsettled; at [`guard::MAX_DEATHS`] it is failed instead (`Err`).
+    async fn guard_before(&mut self, progress: Progress) -> Result<(), ()> {
+        if !self.durable || self.marked || !(self.suspect || progress == Progress::Yielded) {
             return Ok(());
+        }
+        self.suspect = false;
+        let store = self.rt.store().clone();
+        let arn = self.arn.clone();
+        let deaths = match store_call(move || store.mark_unsettled(&arn)).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(arn = %self.arn, "cannot record the resume guard's mark: {e}");
+                return Ok(());
+            }
+        };
+        self.marked = true;
+        let Err(why) = guard::check(deaths) else { return Ok(()) };
+        tracing::error!(
+            arn = %self.arn,
+            deaths,
+            "the process died {deaths} times while this execution was computing: failing it instead of running it again"
+        );
+        self.stop_timers();
+        if let Err(e) = self.rt.fail_unreplayable(&self.arn, &why).await {
+            tracing::error!(arn = %self.arn, "cannot fail the execution: {e}");
+        }
+        Err(())
+    }
+
+    /// The resume guard after a slice: an execution that waits for the world again is
+    /// settled (an ended one was, by the commit of its end).
+    async fn guard_after(&mut self, progress: Progress) {
+        if !self.marked || progress != Progress::Waiting {
+            return;
         }
         let store = self.rt.store().clone();
         let arn = self.arn.clone();
-        match (progress, self.marked) {
-            (Progress::Yielded, false) => {
-                store_call(move || store.mark_unsettled(&arn).map(drop)).await?;
-                self.marked = true;
-            }
-            (Progress::Waiting, true) => {
-                store_call(move || store.settle(&arn)).await?;
-                self.marked = false;
-            }
-            _ => {}
+        match store_call(move || store.settle(&arn)).await {
+            Ok(()) => self.marked = false,
+            Err(e) => tracing::error!(arn = %self.arn, "cannot clear the resume guard's mark: {e}"),
         }
-        Ok(())
     }
 
     /// Stops driving the execution without ending it: it stays open in the store.

@@ -2,18 +2,26 @@
 //!
 //! A Standard execution whose computation crashes the server (runs it out of memory, hits
 //! a bug that aborts) would otherwise be resumed at every start and crash it again. So the
-//! store counts, per execution, the processes that died while it was *unsettled*:
+//! store counts, per execution, the processes that died while it was *unsettled*
+//! (`Store::mark_unsettled`, durable; migration 4):
 //!
-//! - before a replay the runtime marks it (`Store::mark_unsettled`, durable), and a live
-//!   execution is marked once it computes past its first slice;
-//! - once it waits for the world (a timer, a task) or ends, the mark is cleared
-//!   (`Store::settle`, or the commit of its end).
+//! - a live execution is marked once it computes past its first slice;
+//! - a resumed one is marked before it computes for the first time in the new process (its
+//!   next slice, whatever input starts it), since what killed the last process was the
+//!   work that followed its last committed slice, which is exactly what it does next;
+//! - once it waits for the world (a timer, a task) the mark is cleared (`Store::settle`),
+//!   and the commit of its end or of a redrive clears it too.
 //!
-//! A mark found at the next start therefore means a process died while the execution was
-//! resuming or computing. After [`MAX_DEATHS`] of them the execution is failed with
-//! `States.Runtime` and a cause that says why, and logged at error level, instead of being
-//! resumed a third time. A parked execution (an hour's Wait) is marked and cleared again at
-//! each start, so it survives any number of restarts, however they end.
+//! The count a mark replaces is therefore how many processes died while the execution
+//! was computing. At [`MAX_DEATHS`] the execution is failed with `States.Runtime` and a
+//! cause that says why, and logged at error level, instead of being run a third time.
+//!
+//! The journal replay itself is not marked: it only re-runs slices that completed and were
+//! committed, and marking before it would cost a commit per open execution at every start
+//! (100,000 parked executions resume in seconds). A parked execution (an hour's Wait) is
+//! not marked until its timer fires, so it survives any number of restarts, however they
+//! end; a new execution that kills the process within its first slice is counted from its
+//! first resumption on.
 
 use crate::replay::Unreplayable;
 

@@ -71,8 +71,8 @@ pub(crate) enum Unreplayable {
     Diverged(Divergence),
     /// The resume guard (`guard.rs`).
     #[error(
-        "The execution was not resumed: the process died {deaths} times while it was resuming or computing, \
-         so it is failed instead of being resumed again"
+        "The execution was not resumed: the process died {deaths} times while it was computing, \
+         so it is failed instead of being run again"
     )]
     Crashed { deaths: u32 },
 }

@@ -18,7 +18,6 @@ use crate::actor::{Actor, Msg, drain, end_of, to_stored};
 use crate::clock::Clock;
 use crate::compute::Compute;
 use crate::error::RuntimeError;
-use crate::guard;
 use crate::replay::{self, ENGINE_REPLAY_VERSION, Rebuilt, Unreplayable, track};
 use crate::tasks::TaskAnswers;
 
@@ -365,7 +364,7 @@ impl Runtime {
         durable: bool,
         seq: u64,
         tasks: TaskAnswers,
-        (commands, progress, marked): (Vec<Command>, Progress, bool),
+        (commands, progress, resumed): (Vec<Command>, Progress, bool),
         done: Option<oneshot::Sender<Outcome>>,
     ) {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -375,7 +374,8 @@ impl Runtime {
         let actor = Actor {
             rt: self.clone(),
             exec: Some(exec),
-            marked,
+            marked: false,
+            suspect: resumed && durable,
             arn,
             durable,
             seq,
@@ -392,24 +392,11 @@ impl Runtime {
     /// Rebuilds an open execution from its journal and lets it continue; one that cannot be
     /// replayed is failed instead (see `replay.rs`).
     ///
-    /// The resume guard comes first: the execution is marked durably before its replay
-    /// (and cleared once it waits for the world or ends), so a mark found here means a
-    /// process died while resuming or computing it. After [`guard::MAX_DEATHS`] such
-    /// deaths it is failed instead of being resumed again (`guard.rs`).
+    /// Its actor is a suspect of the resume guard (`guard.rs`): before it computes again it
+    /// is marked, and failed if processes died [`crate::guard::MAX_DEATHS`] times while it computed.
+    /// A parked execution writes nothing here, so a restart over many of them costs no
+    /// commit each.
     async fn resume(self: &Arc<Self>, rec: ExecutionRecord) -> Result<(), RuntimeError> {
-        if rec.kind == WorkflowType::Standard {
-            let store = self.store.clone();
-            let arn = rec.arn.clone();
-            let deaths = blocking(move || store.mark_unsettled(&arn)).await?;
-            if let Err(why) = guard::check(deaths) {
-                tracing::error!(
-                    arn = %rec.arn,
-                    deaths,
-                    "the process died {deaths} times while this execution was resuming or computing: failing it instead of resuming it again"
-                );
-                return self.fail_unreplayable(&rec, &why).await;
-            }
-        }
         let Rebuilt {
             exec,
             outstanding,
@@ -419,7 +406,7 @@ impl Runtime {
             ..
         } = match self.rebuild(&rec).await? {
             Ok(rebuilt) => rebuilt,
-            Err(why) => return self.fail_unreplayable(&rec, &why).await,
+            Err(why) => return self.fail_unreplayable(&rec.arn, &why).await,
         };
         if exec.outcome().is_some() {
             // Cannot happen with an atomic store (the end is committed with its events);
@@ -438,7 +425,6 @@ impl Runtime {
         tracing::debug!(arn = %rec.arn, journal_entries = seq, pending = outstanding.len(), "resumed");
         let commands: Vec<Command> = outstanding.into_values().collect();
         let durable = rec.kind == WorkflowType::Standard;
-        // Marked above; the actor settles it once the execution waits for the world.
         self.spawn(
             exec,
             rec.arn.clone(),
@@ -492,13 +478,14 @@ impl Runtime {
 
     /// Ends an execution that cannot be replayed: FAILED with `States.Runtime` and the
     /// reason as its cause, in an `ExecutionFailed` event after its last stored one.
-    async fn fail_unreplayable(&self, rec: &ExecutionRecord, why: &Unreplayable) -> Result<(), RuntimeError> {
-        tracing::error!(arn = %rec.arn, "cannot resume the execution, failing it: {why}");
+    pub(crate) async fn fail_unreplayable(&self, arn: &str, why: &Unreplayable) -> Result<(), RuntimeError> {
+        tracing::error!(arn = %arn, "cannot resume the execution, failing it: {why}");
+        self.forget(arn);
         let store = self.store.clone();
-        let arn = rec.arn.clone();
+        let owned = arn.to_string();
         let last = blocking(move || {
             store.history(
-                &arn,
+                &owned,
                 &HistoryQuery {
                     reverse: true,
                     after: 0,
@@ -523,7 +510,7 @@ impl Runtime {
         };
         let batch = store::AppendBatch {
             redrive: false,
-            execution_arn: rec.arn.clone(),
+            execution_arn: arn.to_string(),
             events: vec![to_stored(&event)],
             journal: Vec::new(),
             end: Some(store::ExecutionEnd {

@@ -227,16 +227,28 @@ fn lifetime<T>(db: &std::path::Path, f: impl AsyncFnOnce(Arc<Runtime>, Arc<Sqlit
     out
 }
 
+/// Waits a second, then counts up for ever.
+fn nap_then_spin() -> String {
+    SPIN.replacen(
+        r#""StartAt":"Init","States":{"#,
+        r#""StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":1,"Next":"Init"},"#,
+        1,
+    )
+}
+
 #[test]
 fn the_resume_guard_fails_an_execution_that_died_twice_and_spares_a_parked_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("stepwise.db");
     let (parked, doomed) = lifetime(&db, async |rt, _| {
         let parked = rt.start_execution(request("parked", WAIT_AN_HOUR, "{}")).await.unwrap();
-        let doomed = rt.start_execution(request("doomed", WAIT_AN_HOUR, "{}")).await.unwrap();
+        let doomed = rt
+            .start_execution(request("doomed", &nap_then_spin(), "{}"))
+            .await
+            .unwrap();
         (parked.arn, doomed.arn)
     });
-    // Two processes died while `doomed` was resuming or computing.
+    // Two processes died while `doomed` was computing.
     {
         let store = SqliteStore::open(&db).unwrap();
         assert_eq!(store.mark_unsettled(&doomed).unwrap(), 0);
@@ -250,21 +262,27 @@ fn the_resume_guard_fails_an_execution_that_died_twice_and_spares_a_parked_one()
                 ExecutionStatus::Running,
                 "restart {restart}: the parked one lives on"
             );
-            let d = describe(&rt, &doomed).await;
+            // The nap ends within this lifetime, and the guard stops it computing again.
+            let d = ended_within(&rt, &doomed, Duration::from_secs(10)).await;
             assert_eq!(d.status, ExecutionStatus::Failed);
             assert_eq!(d.error.as_deref(), Some("States.Runtime"));
             assert!(d.cause.as_deref().unwrap().contains("died 2 times"), "{:?}", d.cause);
             let h = history(store.as_ref(), &doomed);
-            assert_eq!(types(&h), ["ExecutionStarted", "WaitStateEntered", "ExecutionFailed"]);
+            assert_eq!(
+                types(&h),
+                ["ExecutionStarted", "WaitStateEntered", "ExecutionFailed"],
+                "nothing ran after the restart"
+            );
+            assert_well_linked(&h);
         });
     }
-    // The parked one's mark was cleared at each start.
+    // The parked one was never marked.
     let store = SqliteStore::open(&db).unwrap();
     assert_eq!(store.mark_unsettled(&parked).unwrap(), 0);
 }
 
 #[test]
-fn a_computing_execution_is_marked_and_a_crash_while_it_computes_counts() {
+fn an_execution_that_kills_the_process_twice_while_computing_is_failed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("stepwise.db");
     let arn = lifetime(&db, async |rt, store| {
@@ -273,12 +291,26 @@ fn a_computing_execution_is_marked_and_a_crash_while_it_computes_counts() {
         while history(store.as_ref(), &rec.arn).len() < 2 * engine::STEP_BUDGET as usize {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
         rec.arn
     });
-    let store = SqliteStore::open(&db).unwrap();
-    let rec = store.get_execution(&arn).unwrap().unwrap();
-    if rec.status == ExecutionStatus::Running {
-        assert_eq!(store.mark_unsettled(&arn).unwrap(), 1, "the live run marked it");
-    }
+    // Resumed, it computes on, and the process dies again.
+    let computed = lifetime(&db, async |rt, store| {
+        let before = history(store.as_ref(), &arn).len();
+        let t = Instant::now();
+        while history(store.as_ref(), &arn).len() == before && t.elapsed() < Duration::from_secs(5) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(describe(&rt, &arn).await.status, ExecutionStatus::Running);
+        history(store.as_ref(), &arn).len()
+    });
+    lifetime(&db, async |rt, store| {
+        let d = ended_within(&rt, &arn, Duration::from_secs(10)).await;
+        assert_eq!(d.status, ExecutionStatus::Failed);
+        assert_eq!(d.error.as_deref(), Some("States.Runtime"));
+        assert!(d.cause.as_deref().unwrap().contains("died 2 times"), "{:?}", d.cause);
+        let h = history(store.as_ref(), &arn);
+        assert!(h.len() >= computed && h.len() < 25_000, "{} events", h.len());
+        assert_eq!(h.last().unwrap().event_type, "ExecutionFailed");
+        assert_well_linked(&h);
+    });
 }
