@@ -260,14 +260,26 @@ pub(crate) fn replay(
     config: ExecutionConfig,
     rec: &ExecutionRecord,
     journal: &[JournalEntry],
+    tasks: TaskAnswers,
+) -> Result<Rebuilt, StoreError> {
+    replay_sliced(def, config, rec, journal, tasks, step_budget(rec.replay_version))
+}
+
+/// [`replay`] under a given step budget (the crash tests slice small machines finely).
+pub(crate) fn replay_sliced(
+    def: Arc<StateMachine>,
+    config: ExecutionConfig,
+    rec: &ExecutionRecord,
+    journal: &[JournalEntry],
     mut tasks: TaskAnswers,
+    budget: Option<u64>,
 ) -> Result<Rebuilt, StoreError> {
     let input: Value = serde_json::from_str(&rec.input).unwrap_or(Value::Null);
     let mut exec = Execution::new(def, config, input);
     if rec.replay_version >= TIME_LIMITS_JOURNALED {
         exec.replay_time_limits(journal.iter().flat_map(|e| e.time_limit_hits.iter().copied()));
     }
-    exec.set_step_budget(step_budget(rec.replay_version));
+    exec.set_step_budget(budget);
     let mut progress = exec.start(rec.start_ms);
     let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
     track(&mut outstanding, drain(&mut exec));
