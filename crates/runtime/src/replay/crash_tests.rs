@@ -246,7 +246,7 @@ fn run_case(nodes: Vec<Node>, x: u8, seed: u64, order: Vec<u16>, answers: Vec<An
         // late timer fires with the clock past its time. After a slice with work left,
         // mostly the work goes on.
         let choice = order[inputs.len() % order.len()] as usize;
-        if progress == Progress::Yielded && (pending.is_empty() || choice % 3 != 0) {
+        if progress == Progress::Yielded && (pending.is_empty() || !choice.is_multiple_of(3)) {
             now += 1;
             progress = exec.handle(Input::Continue, now);
             track(&mut pending, drain(&mut exec));
