@@ -56,4 +56,7 @@ pub enum Input {
     /// RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues by entering
     /// again the state its top level stopped in.
     Redrive,
+    /// Go on after a call that spent its step budget ([`crate::Progress::Yielded`]);
+    /// journaled like any input, so a replay pauses and resumes at the same points.
+    Continue,
 }

@@ -38,8 +38,16 @@ pub mod time;
 ///   errors and causes are cut to the API's 256 and 32,768 characters. A version 1 or 2
 ///   journal replays identically unless its execution met one of these limits, and the
 ///   checked replay reports such a divergence.
+///   Also in 3: a durable runtime runs executions in slices of a step budget
+///   ([`Execution::set_step_budget`], [`STEP_BUDGET`]) and journals [`Input::Continue`]
+///   between them. Versions 1 and 2 ran without a budget and replay without one.
 pub const REPLAY_VERSION: u32 = 3;
 
+/// The step budget (states entered per call) a durable runtime runs replay version 3
+/// executions under. Where a slice ends is part of what a journal replays to: changing
+/// this bumps [`REPLAY_VERSION`].
+pub const STEP_BUDGET: u64 = 256;
+
 pub use command::{Command, CommandId, Input, TaskRequest};
-pub use execution::{Execution, ExecutionConfig, Outcome};
+pub use execution::{Execution, ExecutionConfig, Outcome, Progress};
 pub use history::{EventDetails, EventKind, HistoryEvent};

@@ -175,7 +175,9 @@ pub fn test_state(req: TestStateRequest, now_ms: i64) -> Result<TestStateResult,
                 exec.handle(input, now_ms);
             }
             // No real waiting: a Wait state's timer fires at once.
-            Command::StartTimer { id, .. } => exec.handle(Input::TimerFired { id }, now_ms),
+            Command::StartTimer { id, .. } => {
+                exec.handle(Input::TimerFired { id }, now_ms);
+            }
             Command::Cancel { .. } => {}
         }
     }

@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use engine::{Command, CommandId, Execution, HistoryEvent, Input, Outcome};
+use engine::{Command, CommandId, Execution, HistoryEvent, Input, Outcome, Progress};
 use serde_json::Value;
 use store::{AppendBatch, ExecutionEnd, ExecutionStatus, StoredEvent};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::guard;
 use crate::replay::journal_entry;
 use crate::runtime::Runtime;
 use crate::tasks::TaskAnswers;
@@ -19,9 +20,13 @@ pub(crate) struct Msg {
     pub reply: Option<oneshot::Sender<()>>,
 }
 
+/// The cause of the stop of an Express execution whose StartSyncExecution client left.
+pub(crate) const CLIENT_GONE: &str = "The client of StartSyncExecution disconnected before the execution ended";
+
 pub(crate) struct Actor {
     pub rt: Arc<Runtime>,
-    pub exec: Execution,
+    /// Taken out while a slice runs on the compute pool.
+    pub exec: Option<Execution>,
     pub arn: String,
     /// Standard workflows commit every step; Express ones keep nothing.
     pub durable: bool,
@@ -32,37 +37,168 @@ pub(crate) struct Actor {
     pub timers: HashMap<CommandId, JoinHandle<()>>,
     /// Told the outcome when the execution ends (StartSyncExecution waits on it).
     pub done: Option<oneshot::Sender<Outcome>>,
+    /// The store holds this process's resume-guard mark (`Store::mark_unsettled`).
+    pub marked: bool,
+    /// Resumed after a restart and not yet marked: its next slice is marked first, and
+    /// checked against the guard (`guard.rs`).
+    pub suspect: bool,
 }
 
 impl Actor {
-    pub(crate) async fn run(mut self, initial: Vec<Command>) {
+    fn exec(&mut self) -> &mut Execution {
+        self.exec.as_mut().expect("the execution is back from its slice")
+    }
+
+    /// Drives the execution from the state `initial` and `progress` (what its last step
+    /// asked for, and whether that step spent its budget) to its end.
+    ///
+    /// While the engine has work left after a slice, the actor looks at its mailbox (a
+    /// stop, a time-out firing, a task answer) before it runs the next one, and a Standard
+    /// execution commits each slice's events as it goes, so a long computation is visible,
+    /// stoppable and recoverable while it runs.
+    pub(crate) async fn run(mut self, initial: Vec<Command>, mut progress: Progress) {
         self.execute(initial);
-        while let Some(msg) = self.rx.recv().await {
+        loop {
+            let Some(msg) = self.next(progress).await else { break };
+            if self.guard_before(progress).await.is_err() {
+                // Failed by the resume guard; a stop waiting for it reads that.
+                return self.abandon();
+            }
             let now = self.rt.now_ms();
-            self.exec.handle(msg.input.clone(), now);
+            progress = if msg.input == Input::Continue {
+                match self.slice_on_pool(now).await {
+                    Some(p) => p,
+                    None => return self.abandon(),
+                }
+            } else {
+                self.exec().handle(msg.input.clone(), now)
+            };
             if let Err(e) = self.persist(Some((now, msg.input))).await {
                 // The execution stays open in the store and resumes at the next start.
                 tracing::error!(arn = %self.arn, retryable = e.is_retryable(), "cannot record a step, the execution resumes at the next start: {e}");
-                self.stop_timers();
-                self.rt.forget(&self.arn);
-                return;
+                return self.abandon();
             }
             if let Some(reply) = msg.reply {
                 let _ = reply.send(());
             }
-            if self.exec.outcome().is_some() {
+            if self.exec().outcome().is_some() {
                 break;
             }
-            let commands = drain(&mut self.exec);
+            let commands = drain(self.exec());
             self.execute(commands);
+            self.guard_after(progress).await;
         }
         self.finish();
+    }
+
+    /// What to feed next: after a slice that spent its budget, whatever arrived meanwhile,
+    /// else [`Input::Continue`]; otherwise the next message, waiting for it. A sync
+    /// client that went away stops the execution either way.
+    async fn next(&mut self, progress: Progress) -> Option<Msg> {
+        let gone = || Msg {
+            input: Input::Stop {
+                error: None,
+                cause: Some(CLIENT_GONE.into()),
+            },
+            reply: None,
+        };
+        if progress == Progress::Yielded {
+            if self.done.as_ref().is_some_and(|d| d.is_closed()) {
+                return Some(gone());
+            }
+            return Some(self.rx.try_recv().unwrap_or(Msg {
+                input: Input::Continue,
+                reply: None,
+            }));
+        }
+        match self.done.as_mut() {
+            Some(done) => tokio::select! {
+                msg = self.rx.recv() => msg,
+                _ = done.closed() => Some(gone()),
+            },
+            None => self.rx.recv().await,
+        }
+    }
+
+    /// Runs the next slice of a computation on the compute pool; `None` if it panicked.
+    async fn slice_on_pool(&mut self, now: i64) -> Option<Progress> {
+        let mut exec = self.exec.take()?;
+        let rt = self.rt.clone();
+        match rt
+            .compute()
+            .run(move || {
+                let p = exec.handle(Input::Continue, now);
+                (exec, p)
+            })
+            .await
+        {
+            Ok((exec, p)) => {
+                self.exec = Some(exec);
+                Some(p)
+            }
+            Err(e) => {
+                tracing::error!(arn = %self.arn, "the execution's engine failed, it resumes at the next start: {e}");
+                None
+            }
+        }
+    }
+
+    /// The resume guard (`guard.rs`), before a slice: a durable execution is marked
+    /// unsettled when it goes on computing past a slice, or when it computes for the first
+    /// time after a restart. The count the mark replaces is how many processes died while
+    /// it was unsettled; at [`guard::MAX_DEATHS`] it is failed instead (`Err`).
+    async fn guard_before(&mut self, progress: Progress) -> Result<(), ()> {
+        if !self.durable || self.marked || !(self.suspect || progress == Progress::Yielded) {
+            return Ok(());
+        }
+        self.suspect = false;
+        let store = self.rt.store().clone();
+        let arn = self.arn.clone();
+        let deaths = match store_call(move || store.mark_unsettled(&arn)).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(arn = %self.arn, "cannot record the resume guard's mark: {e}");
+                return Ok(());
+            }
+        };
+        self.marked = true;
+        let Err(why) = guard::check(deaths) else { return Ok(()) };
+        tracing::error!(
+            arn = %self.arn,
+            deaths,
+            "the process died {deaths} times while this execution was computing: failing it instead of running it again"
+        );
+        self.stop_timers();
+        if let Err(e) = self.rt.fail_unreplayable(&self.arn, &why).await {
+            tracing::error!(arn = %self.arn, "cannot fail the execution: {e}");
+        }
+        Err(())
+    }
+
+    /// The resume guard after a slice: an execution that waits for the world again is
+    /// settled (an ended one was, by the commit of its end).
+    async fn guard_after(&mut self, progress: Progress) {
+        if !self.marked || progress != Progress::Waiting {
+            return;
+        }
+        let store = self.rt.store().clone();
+        let arn = self.arn.clone();
+        match store_call(move || store.settle(&arn)).await {
+            Ok(()) => self.marked = false,
+            Err(e) => tracing::error!(arn = %self.arn, "cannot clear the resume guard's mark: {e}"),
+        }
+    }
+
+    /// Stops driving the execution without ending it: it stays open in the store.
+    fn abandon(&mut self) {
+        self.stop_timers();
+        self.rt.forget(&self.arn);
     }
 
     fn finish(&mut self) {
         self.stop_timers();
         self.rt.forget(&self.arn);
-        if let (Some(done), Some(outcome)) = (self.done.take(), self.exec.outcome()) {
+        if let (Some(done), Some(outcome)) = (self.done.take(), self.exec.as_ref().and_then(|e| e.outcome())) {
             let _ = done.send(outcome.clone());
         }
     }
@@ -78,26 +214,26 @@ impl Actor {
     async fn persist(&mut self, input: Option<(i64, Input)>) -> Result<(), store::StoreError> {
         if !self.durable {
             // Express executions are never replayed: their time-outs need no record.
-            self.exec.take_time_limit_hits();
+            self.exec().take_time_limit_hits();
             return Ok(());
         }
-        let events = self.exec.take_history().iter().map(to_stored).collect();
+        let events = self.exec().take_history().iter().map(to_stored).collect();
         let mut journal = Vec::new();
         if let Some((now_ms, input)) = input {
             self.seq += 1;
-            journal.push(journal_entry(&mut self.exec, self.seq, now_ms, &input));
+            let seq = self.seq;
+            journal.push(journal_entry(self.exec(), seq, now_ms, &input));
         }
+        let now = self.rt.now_ms();
         let batch = AppendBatch {
             redrive: false,
             execution_arn: self.arn.clone(),
             events,
             journal,
-            end: self.exec.outcome().map(|o| end_of(o, self.rt.now_ms())),
+            end: self.exec().outcome().map(|o| end_of(o, now)),
         };
         let store = self.rt.store().clone();
-        tokio::task::spawn_blocking(move || store.append(&batch))
-            .await
-            .map_err(|e| store::StoreError::internal("a store call failed", Some(Box::new(e))))?
+        store_call(move || store.append(&batch)).await
     }
 
     /// Starts what the engine asked for. Only called once the step that asked is durable.
@@ -142,6 +278,15 @@ impl Actor {
             }
         }
     }
+}
+
+/// A store call on a blocking thread.
+async fn store_call<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, store::StoreError> + Send + 'static,
+) -> Result<T, store::StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| store::StoreError::internal("a store call failed", Some(Box::new(e))))?
 }
 
 pub(crate) fn drain(exec: &mut Execution) -> Vec<Command> {

@@ -16,13 +16,22 @@
 //! `States.Runtime` and a cause saying why, instead of continuing on rules it was not
 //! written under.
 //!
+//! Executions compute in slices of [`engine::STEP_BUDGET`] states: between slices the
+//! actor reads its mailbox, so StopExecution, time-outs and a StartSyncExecution client that
+//! went away reach a computing execution, and a Standard one commits each slice. Slices
+//! after the first run on a bounded pool off the request threads (`compute.rs`), so the
+//! API answers whatever executions do. An execution during which the process died twice
+//! is failed instead of being run again (`guard.rs`).
+//!
 //! Time comes from a [`Clock`]: the system's in a server, tokio's (paused) in tests.
 //!
 //! Express workflows use the same actor with no store and no history, as on AWS.
 
 mod actor;
 mod clock;
+mod compute;
 mod error;
+mod guard;
 mod replay;
 mod runtime;
 mod tasks;

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use asl::StateMachine;
-use engine::{Command, CommandId, Execution, ExecutionConfig, Input};
+use engine::{Command, CommandId, Execution, ExecutionConfig, Input, Progress};
 use serde_json::Value;
 use store::{ExecutionRecord, JournalEntry, StoreError, StoredEvent};
 use thiserror::Error;
@@ -36,6 +36,16 @@ pub(crate) const ENGINE_REPLAY_VERSION: u32 = engine::REPLAY_VERSION;
 /// replay with the limit in force, as they were run. Version 2 journals differ from 3 only
 /// where an execution met one of AWS's limits that 3 applies (the checked replay reports it).
 pub(crate) const COMPATIBLE_REPLAY_VERSIONS: &[u32] = &[ENGINE_REPLAY_VERSION, 2, 1];
+
+/// The first replay version whose executions run in slices of [`engine::STEP_BUDGET`]
+/// transitions, with [`Input::Continue`] journaled between slices.
+pub(crate) const SLICED: u32 = 3;
+
+/// The step budget an execution journaled under `replay_version` runs (and replays) with:
+/// older executions ran unsliced and go on so, since their journals replay without one.
+pub(crate) fn step_budget(replay_version: u32) -> Option<u64> {
+    (replay_version >= SLICED).then_some(engine::STEP_BUDGET)
+}
 
 /// The first replay version whose journals record the JSONata evaluations that ran out of
 /// wall-clock time (see the engine's `time_limit.rs`): its replays reuse those outcomes and
@@ -60,6 +70,12 @@ pub(crate) enum Unreplayable {
     Version { journaled: u32, running: u32 },
     #[error("Replaying the execution's journal diverged from its stored history: {0}")]
     Diverged(Divergence),
+    /// The resume guard (`guard.rs`).
+    #[error(
+        "The execution was not resumed: the process died {deaths} times while it was computing, \
+         so it is failed instead of being run again"
+    )]
+    Crashed { deaths: u32 },
 }
 
 /// The first difference between the stored history and the replayed one.
@@ -235,6 +251,8 @@ pub(crate) struct Rebuilt {
     pub seq: u64,
     /// The events the replay produced, in their stored form.
     pub events: Vec<StoredEvent>,
+    /// Whether the last journaled slice spent its budget (the execution was computing).
+    pub progress: Progress,
 }
 
 /// Starts the execution again with its configuration and feeds it its journal (no I/O).
@@ -243,14 +261,27 @@ pub(crate) fn replay(
     config: ExecutionConfig,
     rec: &ExecutionRecord,
     journal: &[JournalEntry],
+    tasks: TaskAnswers,
+) -> Result<Rebuilt, StoreError> {
+    replay_sliced(def, config, rec, journal, tasks, step_budget(rec.replay_version))
+}
+
+/// [`replay`] under a given step budget (the crash tests slice small machines finely).
+pub(crate) fn replay_sliced(
+    def: Arc<StateMachine>,
+    config: ExecutionConfig,
+    rec: &ExecutionRecord,
+    journal: &[JournalEntry],
     mut tasks: TaskAnswers,
+    budget: Option<u64>,
 ) -> Result<Rebuilt, StoreError> {
     let input: Value = serde_json::from_str(&rec.input).unwrap_or(Value::Null);
     let mut exec = Execution::new(def, config, input);
     if rec.replay_version >= TIME_LIMITS_JOURNALED {
         exec.replay_time_limits(journal.iter().flat_map(|e| e.time_limit_hits.iter().copied()));
     }
-    exec.start(rec.start_ms);
+    exec.set_step_budget(budget);
+    let mut progress = exec.start(rec.start_ms);
     let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
     track(&mut outstanding, drain(&mut exec));
     let mut events: Vec<StoredEvent> = exec.take_history().iter().map(to_stored).collect();
@@ -268,7 +299,7 @@ pub(crate) fn replay(
         if input == Input::Redrive {
             outstanding.clear();
         }
-        exec.handle(input, entry.now_ms);
+        progress = exec.handle(input, entry.now_ms);
         track(&mut outstanding, drain(&mut exec));
         events.extend(exec.take_history().iter().map(to_stored));
         seq = entry.seq;
@@ -280,6 +311,7 @@ pub(crate) fn replay(
         tasks,
         seq,
         events,
+        progress,
     })
 }
 

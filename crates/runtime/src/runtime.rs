@@ -8,7 +8,7 @@ use arn::{Arn, StateMachineArn};
 use asl::StateMachine;
 use asl::rng::{SplitMix64, uuid_v4};
 use engine::mock::MockConfig;
-use engine::{Command, EventKind, Execution, ExecutionConfig, HistoryEvent, Input, Outcome};
+use engine::{Command, EventKind, Execution, ExecutionConfig, HistoryEvent, Input, Outcome, Progress};
 use serde_json::Value;
 use store::{ExecutionRecord, ExecutionStatus, HistoryQuery, Store, WorkflowType};
 use tokio::sync::{mpsc, oneshot};
@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::actor::{Actor, Msg, drain, end_of, to_stored};
 use crate::clock::Clock;
+use crate::compute::Compute;
 use crate::error::RuntimeError;
 use crate::replay::{self, ENGINE_REPLAY_VERSION, Rebuilt, Unreplayable, track};
 use crate::tasks::TaskAnswers;
@@ -74,6 +75,17 @@ pub struct Runtime {
     rng: AtomicU64,
     /// Parsed definitions by text: executions of one state machine share one model.
     definitions: Mutex<HashMap<String, Arc<StateMachine>>>,
+    /// Where long computations run (`compute.rs`).
+    compute: Compute,
+}
+
+/// A started engine, before anything is stored.
+struct Prepared {
+    rec: ExecutionRecord,
+    exec: Execution,
+    commands: Vec<Command>,
+    tasks: TaskAnswers,
+    progress: Progress,
 }
 
 /// How many parsed definitions the cache keeps before it starts over.
@@ -98,6 +110,7 @@ impl Runtime {
             running: Mutex::new(HashMap::new()),
             rng: AtomicU64::new(clock.now_ms() as u64),
             definitions: Mutex::new(HashMap::new()),
+            compute: Compute::new(),
         });
         let store = rt.store.clone();
         let open = blocking(move || store.open_executions()).await?;
@@ -138,6 +151,15 @@ impl Runtime {
         &self.cfg
     }
 
+    pub(crate) fn compute(&self) -> &Compute {
+        &self.compute
+    }
+
+    /// How many executions compute at once at most (the rest wait their turn).
+    pub fn compute_slots(&self) -> usize {
+        self.compute.size()
+    }
+
     /// How many executions this process is driving now.
     pub fn running_count(&self) -> usize {
         self.running.lock().map(|m| m.len()).unwrap_or(0)
@@ -175,9 +197,16 @@ impl Runtime {
 
     /// StartExecution. For Standard workflows the execution and its first events are
     /// durable when this returns; the same name with the same input while it runs returns
-    /// the same execution.
+    /// the same execution. The engine's first slice (at most [`engine::STEP_BUDGET`]
+    /// states) runs before the reply; a longer computation goes on after it.
     pub async fn start_execution(self: &Arc<Self>, req: StartRequest) -> Result<ExecutionRecord, RuntimeError> {
-        let (rec, exec, commands, tasks) = self.prepare(&req)?;
+        let Prepared {
+            rec,
+            exec,
+            commands,
+            tasks,
+            progress,
+        } = self.prepare(&req)?;
         match req.target.kind {
             WorkflowType::Standard => {
                 let mut rec = rec;
@@ -205,7 +234,7 @@ impl Runtime {
                     Err(e) => return Err(e),
                 }
                 if exec.outcome().is_none() {
-                    self.spawn(exec, rec.arn.clone(), true, 0, tasks, commands, None);
+                    self.spawn(exec, rec.arn.clone(), true, 0, tasks, (commands, progress, false), None);
                 }
                 Ok(rec)
             }
@@ -214,21 +243,44 @@ impl Runtime {
                 if let Some(o) = exec.outcome() {
                     apply_end(&mut rec, o, self.now_ms());
                 } else {
-                    self.spawn(exec, rec.arn.clone(), false, 0, tasks, commands, None);
+                    self.spawn(
+                        exec,
+                        rec.arn.clone(),
+                        false,
+                        0,
+                        tasks,
+                        (commands, progress, false),
+                        None,
+                    );
                 }
                 Ok(rec)
             }
         }
     }
 
-    /// StartSyncExecution: runs an Express execution and waits for its end.
+    /// StartSyncExecution: runs an Express execution and waits for its end. Dropping the
+    /// returned future (the client went away) stops the execution.
     pub async fn start_sync(self: &Arc<Self>, req: StartRequest) -> Result<SyncResult, RuntimeError> {
-        let (mut rec, exec, commands, tasks) = self.prepare(&req)?;
+        let Prepared {
+            mut rec,
+            exec,
+            commands,
+            tasks,
+            progress,
+        } = self.prepare(&req)?;
         let outcome = match exec.outcome() {
             Some(o) => o.clone(),
             None => {
                 let (tx, rx) = oneshot::channel();
-                self.spawn(exec, rec.arn.clone(), false, 0, tasks, commands, Some(tx));
+                self.spawn(
+                    exec,
+                    rec.arn.clone(),
+                    false,
+                    0,
+                    tasks,
+                    (commands, progress, false),
+                    Some(tx),
+                );
                 rx.await.map_err(|_| RuntimeError::ShuttingDown)?
             }
         };
@@ -240,12 +292,8 @@ impl Runtime {
         })
     }
 
-    /// Builds the record and starts the engine (nothing is stored yet).
-    #[allow(clippy::type_complexity)]
-    fn prepare(
-        &self,
-        req: &StartRequest,
-    ) -> Result<(ExecutionRecord, Execution, Vec<Command>, TaskAnswers), RuntimeError> {
+    /// Builds the record and runs the engine's first slice (nothing is stored yet).
+    fn prepare(&self, req: &StartRequest) -> Result<Prepared, RuntimeError> {
         let t = &req.target;
         let case = self.test_case(t, req.test_case.as_deref())?;
         let def = self.definition(&t.definition)?;
@@ -296,9 +344,16 @@ impl Runtime {
             replay_version: ENGINE_REPLAY_VERSION,
         };
         let mut exec = Execution::new(def, exec_config(&rec), input);
-        exec.start(rec.start_ms);
+        exec.set_step_budget(replay::step_budget(rec.replay_version));
+        let progress = exec.start(rec.start_ms);
         let commands = drain(&mut exec);
-        Ok((rec, exec, commands, TaskAnswers::new(case)))
+        Ok(Prepared {
+            rec,
+            exec,
+            commands,
+            tasks: TaskAnswers::new(case),
+            progress,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -309,7 +364,7 @@ impl Runtime {
         durable: bool,
         seq: u64,
         tasks: TaskAnswers,
-        commands: Vec<Command>,
+        (commands, progress, resumed): (Vec<Command>, Progress, bool),
         done: Option<oneshot::Sender<Outcome>>,
     ) {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -318,7 +373,9 @@ impl Runtime {
         }
         let actor = Actor {
             rt: self.clone(),
-            exec,
+            exec: Some(exec),
+            marked: false,
+            suspect: resumed && durable,
             arn,
             durable,
             seq,
@@ -329,21 +386,27 @@ impl Runtime {
             done,
         };
         let span = tracing::info_span!("execution", arn = %actor.arn);
-        tokio::spawn(actor.run(commands).instrument(span));
+        tokio::spawn(actor.run(commands, progress).instrument(span));
     }
 
     /// Rebuilds an open execution from its journal and lets it continue; one that cannot be
     /// replayed is failed instead (see `replay.rs`).
+    ///
+    /// Its actor is a suspect of the resume guard (`guard.rs`): before it computes again it
+    /// is marked, and failed if processes died [`crate::guard::MAX_DEATHS`] times while it computed.
+    /// A parked execution writes nothing here, so a restart over many of them costs no
+    /// commit each.
     async fn resume(self: &Arc<Self>, rec: ExecutionRecord) -> Result<(), RuntimeError> {
         let Rebuilt {
             exec,
             outstanding,
             tasks,
             seq,
+            progress,
             ..
         } = match self.rebuild(&rec).await? {
             Ok(rebuilt) => rebuilt,
-            Err(why) => return self.fail_unreplayable(&rec, &why).await,
+            Err(why) => return self.fail_unreplayable(&rec.arn, &why).await,
         };
         if exec.outcome().is_some() {
             // Cannot happen with an atomic store (the end is committed with its events);
@@ -361,13 +424,14 @@ impl Runtime {
         }
         tracing::debug!(arn = %rec.arn, journal_entries = seq, pending = outstanding.len(), "resumed");
         let commands: Vec<Command> = outstanding.into_values().collect();
+        let durable = rec.kind == WorkflowType::Standard;
         self.spawn(
             exec,
             rec.arn.clone(),
-            rec.kind == WorkflowType::Standard,
+            durable,
             seq,
             tasks,
-            commands,
+            (commands, progress, durable),
             None,
         );
         Ok(())
@@ -414,13 +478,14 @@ impl Runtime {
 
     /// Ends an execution that cannot be replayed: FAILED with `States.Runtime` and the
     /// reason as its cause, in an `ExecutionFailed` event after its last stored one.
-    async fn fail_unreplayable(&self, rec: &ExecutionRecord, why: &Unreplayable) -> Result<(), RuntimeError> {
-        tracing::error!(arn = %rec.arn, "cannot resume the execution, failing it: {why}");
+    pub(crate) async fn fail_unreplayable(&self, arn: &str, why: &Unreplayable) -> Result<(), RuntimeError> {
+        tracing::error!(arn = %arn, "cannot resume the execution, failing it: {why}");
+        self.forget(arn);
         let store = self.store.clone();
-        let arn = rec.arn.clone();
+        let owned = arn.to_string();
         let last = blocking(move || {
             store.history(
-                &arn,
+                &owned,
                 &HistoryQuery {
                     reverse: true,
                     after: 0,
@@ -445,7 +510,7 @@ impl Runtime {
         };
         let batch = store::AppendBatch {
             redrive: false,
-            execution_arn: rec.arn.clone(),
+            execution_arn: arn.to_string(),
             events: vec![to_stored(&event)],
             journal: Vec::new(),
             end: Some(store::ExecutionEnd {
@@ -503,7 +568,7 @@ impl Runtime {
             )));
         }
         let now = self.now_ms();
-        exec.handle(Input::Redrive, now);
+        let progress = exec.handle(Input::Redrive, now);
         outstanding.clear();
         track(&mut outstanding, drain(&mut exec));
         let events = exec.take_history().iter().map(to_stored).collect();
@@ -518,7 +583,15 @@ impl Runtime {
         blocking(move || store.append(&batch)).await?;
         if exec.outcome().is_none() {
             let commands: Vec<Command> = outstanding.into_values().collect();
-            self.spawn(exec, rec.arn.clone(), true, seq + 1, tasks, commands, None);
+            self.spawn(
+                exec,
+                rec.arn.clone(),
+                true,
+                seq + 1,
+                tasks,
+                (commands, progress, false),
+                None,
+            );
         }
         let store = self.store.clone();
         let owned = arn.to_string();

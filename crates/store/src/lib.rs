@@ -85,4 +85,16 @@ pub trait Store: Send + Sync {
     fn journal(&self, execution_arn: &str) -> Result<Vec<JournalEntry>>;
     /// Every execution still RUNNING (what a restart must resume).
     fn open_executions(&self) -> Result<Vec<ExecutionRecord>>;
+
+    // --- the resume guard --------------------------------------------------------------
+    /// Durably notes that this process is resuming or computing the execution, and returns
+    /// how many times that was noted before without [`Store::settle`] in between: how many
+    /// processes died while the execution was resuming or computing. A runtime calls it
+    /// at most once per execution per process, so an execution that kills the process it
+    /// runs in is recognised and not resumed for ever. `NotFound` for an unknown ARN.
+    fn mark_unsettled(&self, execution_arn: &str) -> Result<u32>;
+    /// Clears the mark: the execution waits for the world (a timer, a task) or has ended,
+    /// so a restart now is no evidence against it. [`Store::append`] with an end and a
+    /// redrive clear it too.
+    fn settle(&self, execution_arn: &str) -> Result<()>;
 }

@@ -988,3 +988,36 @@ fn a_killed_process_loses_nothing_it_acknowledged() {
     }
     assert_eq!(s.open_executions().unwrap().len(), 4);
 }
+
+#[test]
+fn unsettled_marks_count_until_settled_and_survive_a_reopen() {
+    let dir = TempDir::new("unsettled");
+    let x = exec("m", "hot", 1);
+    {
+        let s = SqliteStore::open(&dir.db()).unwrap();
+        s.create_execution(&x, &[event(1, "ExecutionStarted")], &[]).unwrap();
+        assert_eq!(s.mark_unsettled(&x.arn).unwrap(), 0);
+    }
+    let s = SqliteStore::open(&dir.db()).unwrap();
+    assert_eq!(s.mark_unsettled(&x.arn).unwrap(), 1, "the mark is durable");
+    assert_eq!(s.mark_unsettled(&x.arn).unwrap(), 2);
+    s.settle(&x.arn).unwrap();
+    assert_eq!(s.mark_unsettled(&x.arn).unwrap(), 0, "settling clears the count");
+    s.append(&AppendBatch {
+        redrive: false,
+        execution_arn: x.arn.clone(),
+        events: vec![],
+        journal: vec![],
+        end: Some(ExecutionEnd {
+            status: ExecutionStatus::Succeeded,
+            output: Some("{}".into()),
+            error: None,
+            cause: None,
+            stop_ms: 2,
+        }),
+    })
+    .unwrap();
+    assert_eq!(s.mark_unsettled(&x.arn).unwrap(), 0, "an end clears the count");
+    assert!(matches!(s.mark_unsettled("arn:nope"), Err(StoreError::NotFound(_))));
+    assert!(matches!(s.settle("arn:nope"), Err(StoreError::NotFound(_))));
+}

@@ -5,6 +5,7 @@
 //! target/release/api-bench sync     [--requests 50000] [--connections 64]
 //! target/release/api-bench standard [--executions 20000] [--connections 64]
 //! target/release/api-bench park     [--executions 100000] [--connections 64]
+//! target/release/api-bench cpu      [--requests 5000] [--connections 4]
 //! ```
 //!
 //! Each mode starts its own server (`target/release/stepwise serve`, or `--server PATH`) on a
@@ -16,6 +17,9 @@
 //!   transitions/s = executions/s × 10.
 //! - `park`: that many STANDARD executions parked in a 1-hour Wait; the server's memory;
 //!   then SIGKILL, restart, and the time until every execution is resumed.
+//! - `cpu`: DescribeExecution latency (p50, p99, max) while 0, 2 and 8 CPU-bound EXPRESS
+//!   executions (a tight Choice/Pass loop, each held by its own StartSyncExecution
+//!   connection) run; the loops stop when their connections close.
 //!
 //! The client is a minimal HTTP/1.1 keep-alive client of our own (one request at a time per
 //! connection), so the figures include the whole protocol path.
@@ -43,9 +47,10 @@ fn parse_args() -> Opts {
     let mut count = match mode.as_str() {
         "sync" => 50_000,
         "standard" => 20_000,
+        "cpu" => 5_000,
         _ => 100_000,
     };
-    let mut connections = 64;
+    let mut connections = if mode == "cpu" { 4 } else { 64 };
     let mut server = PathBuf::from("target/release/stepwise");
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -215,6 +220,79 @@ fn pass_chain(n: usize) -> String {
     json!({"StartAt": "S0", "States": states}).to_string()
 }
 
+/// Counts up for ever (until the Express limit of five minutes).
+fn spin_loop() -> String {
+    json!({"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": {"n": 0}, "Next": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 0, "Next": "Inc"}], "Default": "Done"},
+        "Done": {"Type": "Succeed"}}})
+    .to_string()
+}
+
+/// The `cpu` mode: how DescribeExecution answers while CPU-bound executions run.
+async fn cpu(addr: &str, admin: &mut Conn, o: &Opts) {
+    for (name, kind, def) in [
+        ("Spin", "EXPRESS", spin_loop()),
+        (
+            "Parked",
+            "STANDARD",
+            json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}).to_string(),
+        ),
+    ] {
+        let (status, r) = admin
+            .call(
+                "CreateStateMachine",
+                &json!({"name": name, "type": kind, "roleArn": ROLE, "definition": def}),
+            )
+            .await;
+        assert_eq!(status, 200, "{r}");
+    }
+    let (status, r) = admin
+        .call(
+            "StartExecution",
+            &json!({"stateMachineArn": format!("{SM}Parked"), "name": "target"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let target = r["executionArn"].as_str().expect("executionArn").to_owned();
+    for spinning in [0, 2, 8] {
+        let mut spinners = Vec::new();
+        for _ in 0..spinning {
+            let addr = addr.to_string();
+            spinners.push(tokio::spawn(async move {
+                let mut conn = Conn::open(&addr).await;
+                conn.call("StartSyncExecution", &json!({"stateMachineArn": format!("{SM}Spin")}))
+                    .await
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let arn = target.clone();
+        let (elapsed, lat) = load(addr, o.connections, o.count, move |_| {
+            ("DescribeExecution", json!({"executionArn": arn}))
+        })
+        .await;
+        println!(
+            "DescribeExecution with {spinning} CPU-bound executions running, {} requests over {} connections: \
+             {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            o.count,
+            o.connections,
+            o.count as f64 / elapsed.as_secs_f64(),
+            percentile(&lat, 0.50).as_secs_f64() * 1000.0,
+            percentile(&lat, 0.99).as_secs_f64() * 1000.0,
+            lat.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
+        );
+        for s in &spinners {
+            assert!(!s.is_finished(), "a CPU-bound execution ended early");
+        }
+        // Closing their connections stops the loops.
+        for s in spinners {
+            s.abort();
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let o = parse_args();
@@ -320,7 +398,8 @@ async fn main() {
             let _ = std::fs::remove_dir_all(&dir);
             return;
         }
-        other => panic!("unknown mode {other} (sync | standard | park)"),
+        "cpu" => cpu(&addr, &mut admin, &o).await,
+        other => panic!("unknown mode {other} (sync | standard | park | cpu)"),
     }
     server.kill();
     let _ = std::fs::remove_dir_all(&dir);

@@ -82,7 +82,7 @@ impl Execution {
         let tid = self.spawn(block, state, input, None, 0, Arc::new(vars));
         self.thread(tid).vars_bytes = vars_bytes;
         self.ready.push_back(tid);
-        self.run();
+        let _ = self.run();
     }
 
     pub(crate) fn probe(&self) -> Option<&Probe> {

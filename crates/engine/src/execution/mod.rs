@@ -191,6 +191,21 @@ pub struct Execution {
     probe: Option<Box<Probe>>,
     /// JSONata's wall-clock limit, numbered for replay (see `time_limit.rs`).
     time_limits: TimeLimits,
+    /// The most states one call may enter ([`Execution::set_step_budget`]).
+    step_budget: Option<u64>,
+    /// The transition count at which the current call yields.
+    slice_end: Option<u64>,
+}
+
+/// What a call to [`Execution::start`] or [`Execution::handle`] left to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The execution ended, or it waits for the world (the commands to poll) and has no
+    /// ready work.
+    Waiting,
+    /// The call spent its step budget with work still ready: feed [`Input::Continue`] to
+    /// go on (after looking at what else arrived meanwhile).
+    Yielded,
 }
 
 impl Execution {
@@ -216,11 +231,25 @@ impl Execution {
             timeout_timer: None,
             probe: None,
             time_limits: TimeLimits::default(),
+            step_budget: None,
+            slice_end: None,
         }
     }
 
-    /// Starts the execution at `now_ms` and runs it as far as it goes without the world.
-    pub fn start(&mut self, now_ms: i64) {
+    /// Bounds every later call of [`Execution::start`] and [`Execution::handle`] to
+    /// entering `transitions` states (`None`: no bound). A driver that must stay responsive
+    /// (stop requests, time-outs, other executions) runs a long computation in slices: a
+    /// call that spends its budget reports [`Progress::Yielded`], and [`Input::Continue`]
+    /// picks up where it stopped. Counting transitions instead of time keeps the pauses
+    /// where a replay under the same budget puts them, so what arrived between slices
+    /// replays at the same point.
+    pub fn set_step_budget(&mut self, transitions: Option<u64>) {
+        self.step_budget = transitions;
+    }
+
+    /// Starts the execution at `now_ms` and runs it as far as it goes without the world
+    /// (or as its step budget allows).
+    pub fn start(&mut self, now_ms: i64) -> Progress {
         self.now_ms = now_ms;
         if self.cfg.start_time_ms == 0 {
             self.cfg.start_time_ms = now_ms;
@@ -237,19 +266,19 @@ impl Execution {
         let root = self.def.block(StateMachine::ROOT).start_at;
         let tid = self.spawn(StateMachine::ROOT, root, input, None, 0, Arc::new(Map::new()));
         self.ready.push_back(tid);
-        self.run();
+        self.run()
     }
 
-    /// Feeds what happened outside and runs as far as the execution goes.
-    pub fn handle(&mut self, input: Input, now_ms: i64) {
+    /// Feeds what happened outside and runs as far as the execution goes (or as its step
+    /// budget allows).
+    pub fn handle(&mut self, input: Input, now_ms: i64) -> Progress {
         self.now_ms = now_ms;
         if input == Input::Redrive {
             self.redrive();
-            self.run();
-            return;
+            return self.run();
         }
         if self.outcome.is_some() {
-            return;
+            return Progress::Waiting;
         }
         match input {
             Input::TaskSucceeded { id, output } => {
@@ -290,9 +319,9 @@ impl Execution {
                 }
             }
             Input::Stop { error, cause } => self.finish_execution(0, Outcome::Aborted { error, cause }),
-            Input::Redrive => {}
+            Input::Redrive | Input::Continue => {}
         }
-        self.run();
+        self.run()
     }
 
     /// Arms the execution's time limit (the definition's `TimeoutSeconds`, capped by the

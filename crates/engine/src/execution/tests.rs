@@ -237,3 +237,63 @@ fn a_distributed_map_names_its_map_run_in_the_executions_account() {
         .unwrap_or_else(|| panic!("{arn}"));
     assert_eq!(id.len(), 36, "{id}");
 }
+
+/// A loop counting to 300 in each of two Parallel branches: long enough to be cut into
+/// many slices, with two threads to interleave.
+fn counting_loops() -> Arc<StateMachine> {
+    let branch = json!({"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": 0, "Next": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($, 1)"}, "OutputPath": "$.n", "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericLessThan": 300, "Next": "Inc"}], "Default": "Done"},
+        "Done": {"Type": "Succeed"}}});
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [branch.clone(), branch]}}});
+    Arc::new(StateMachine::from_value(&def).expect("valid definition"))
+}
+
+fn recorded(def: Arc<StateMachine>) -> Execution {
+    let mut cfg = ExecutionConfig::new("M", "e", "us-east-1", "123456789012");
+    cfg.record_history = true;
+    Execution::new(def, cfg, json!({}))
+}
+
+#[test]
+fn a_step_budget_moves_pauses_but_not_the_history() {
+    let mut whole = recorded(counting_loops());
+    assert_eq!(whole.start(1_000), Progress::Waiting);
+    let mut sliced = recorded(counting_loops());
+    sliced.set_step_budget(Some(7));
+    let mut progress = sliced.start(1_000);
+    let mut slices = 1;
+    while progress == Progress::Yielded {
+        assert!(
+            sliced.transitions() <= 7 * slices,
+            "a slice entered more states than its budget"
+        );
+        progress = sliced.handle(Input::Continue, 1_000);
+        slices += 1;
+    }
+    assert!(slices > 100, "{slices} slices");
+    assert_eq!(sliced.outcome(), whole.outcome());
+    assert!(matches!(whole.outcome(), Some(Outcome::Succeeded { .. })));
+    assert_eq!(sliced.history(), whole.history());
+}
+
+#[test]
+fn a_yielded_execution_stops_at_its_next_input() {
+    let mut exec = recorded(counting_loops());
+    exec.set_step_budget(Some(10));
+    assert_eq!(exec.start(1_000), Progress::Yielded);
+    assert_eq!(exec.handle(Input::Continue, 1_001), Progress::Yielded);
+    let entered = exec.transitions();
+    let stop = Input::Stop {
+        error: Some("E".into()),
+        cause: None,
+    };
+    assert_eq!(exec.handle(stop, 1_002), Progress::Waiting);
+    assert_eq!(exec.transitions(), entered, "no state runs after a stop");
+    assert!(matches!(exec.outcome(), Some(Outcome::Aborted { .. })));
+    assert_eq!(
+        exec.history().last().map(|e| e.type_name()),
+        Some("ExecutionAborted".into())
+    );
+}

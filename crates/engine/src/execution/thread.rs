@@ -9,9 +9,9 @@ use asl::error::StatesError;
 use serde_json::{Map, Value};
 
 use crate::command::CommandId;
-use crate::execution::Execution;
 use crate::execution::fanout::Fanout;
 use crate::execution::task::TaskEvents;
+use crate::execution::{Execution, Progress};
 use crate::history::TaskResource;
 
 pub(super) type ThreadId = usize;
@@ -74,32 +74,48 @@ pub(super) struct Thread {
 }
 
 impl Execution {
-    pub(super) fn run(&mut self) {
+    /// Runs ready threads until none is left, the execution ends, or the step budget of
+    /// this call is spent (see [`Execution::set_step_budget`]). A thread cut short goes back
+    /// to the front of the queue, so continuing later runs exactly what an unbudgeted run
+    /// would have run next: the budget moves pauses, never the order of the work.
+    pub(super) fn run(&mut self) -> Progress {
+        self.slice_end = self.step_budget.map(|n| self.transitions.saturating_add(n.max(1)));
         while let Some(tid) = self.ready.pop_front() {
             if self.outcome.is_some() {
                 self.ready.clear();
-                return;
+                return Progress::Waiting;
             }
-            self.step(tid);
+            if !self.step(tid) {
+                self.ready.push_front(tid);
+                return Progress::Yielded;
+            }
         }
+        Progress::Waiting
     }
 
-    pub(super) fn step(&mut self, tid: ThreadId) {
+    /// Runs one thread until it parks or ends (`true`), or until the step budget is spent
+    /// before it enters its next state (`false`).
+    pub(super) fn step(&mut self, tid: ThreadId) -> bool {
         loop {
             if self.outcome.is_some() {
-                return;
+                return true;
             }
             let Some(t) = self.threads.get_mut(tid).and_then(Option::as_mut) else {
-                return;
+                return true;
             };
             match t.phase {
-                Phase::Enter => self.enter(tid),
+                Phase::Enter => {
+                    if self.slice_end.is_some_and(|end| self.transitions >= end) {
+                        return false;
+                    }
+                    self.enter(tid)
+                }
                 Phase::Run => {}
-                _ => return,
+                _ => return true,
             }
             let flow = self.execute(tid);
             if !self.complete(tid, flow) {
-                return;
+                return true;
             }
         }
     }

@@ -4,19 +4,21 @@
 //! the execution is rebuilt from the store as a restart would: the checked replay must
 //! pass, the rebuilt engine must wait for exactly what the running one waits for, and fed
 //! the rest of the run it must produce the same remaining events and the same outcome.
+//! The runs are sliced by a small step budget, and while a slice has work left the next
+//! input is a continuation or, as in the actor's mailbox, an answer that arrived first.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use asl::StateMachine;
-use engine::{Command, CommandId, Execution, Input, Outcome};
+use engine::{Command, CommandId, Execution, Input, Outcome, Progress};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use store::{
     AppendBatch, ExecutionRecord, ExecutionStatus, HistoryQuery, SqliteStore, Store, StoredEvent, WorkflowType,
 };
 
-use super::{ENGINE_REPLAY_VERSION, check, client_input, journal_entry, replay, track};
+use super::{ENGINE_REPLAY_VERSION, check, client_input, journal_entry, replay_sliced, track};
 use crate::actor::{drain, end_of, to_stored};
 use crate::runtime::exec_config;
 use crate::tasks::TaskAnswers;
@@ -24,6 +26,8 @@ use crate::tasks::TaskAnswers;
 const T0: i64 = 1_796_083_200_000;
 /// A run that has not ended after this many inputs is cut short (a loop of retries).
 const MAX_STEPS: usize = 200;
+/// Slices of two states: small machines yield often.
+const BUDGET: Option<u64> = Some(2);
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -178,12 +182,21 @@ fn restart(
     def: &Arc<StateMachine>,
     rec: &ExecutionRecord,
     pending: &BTreeMap<CommandId, Command>,
+    progress: Progress,
     step: usize,
 ) -> Result<Restart, TestCaseError> {
     let journal = store.journal(&rec.arn).unwrap();
     prop_assert_eq!(journal.len(), step);
     let stored = history(store, &rec.arn);
-    let rebuilt = replay(def.clone(), exec_config(rec), rec, &journal, TaskAnswers::new(None)).unwrap();
+    let rebuilt = replay_sliced(
+        def.clone(),
+        exec_config(rec),
+        rec,
+        &journal,
+        TaskAnswers::new(None),
+        BUDGET,
+    )
+    .unwrap();
     if let Err(d) = check(&stored, &rebuilt.events) {
         return Err(TestCaseError::fail(format!("crash after step {step}: {d}")));
     }
@@ -191,6 +204,12 @@ fn restart(
         &rebuilt.outstanding,
         pending,
         "crash after step {}: what it waits for",
+        step
+    );
+    prop_assert_eq!(
+        rebuilt.progress,
+        progress,
+        "crash after step {}: whether it was computing",
         step
     );
     Ok(Restart {
@@ -210,20 +229,41 @@ fn run_case(nodes: Vec<Node>, x: u8, seed: u64, order: Vec<u16>, answers: Vec<An
 
     // The run without a crash, committed step by step as the actor does.
     let mut exec = Execution::new(def.clone(), exec_config(&rec), input.clone());
-    exec.start(T0);
+    exec.set_step_budget(BUDGET);
+    let mut progress = exec.start(T0);
     let mut pending = BTreeMap::new();
     track(&mut pending, drain(&mut exec));
     let mut first: Vec<StoredEvent> = exec.take_history().iter().map(to_stored).collect();
     client_input(&mut first, &rec.input);
     store.create_execution(&rec, &first, &[]).unwrap();
-    let mut restarts = vec![restart(&store, &def, &rec, &pending, 0)?];
+    let mut restarts = vec![restart(&store, &def, &rec, &pending, progress, 0)?];
     let mut inputs: Vec<(i64, Input)> = Vec::new();
     let mut now = T0;
     let mut invocations = 0usize;
-    while exec.outcome().is_none() && !pending.is_empty() && inputs.len() < MAX_STEPS {
+    while exec.outcome().is_none() && (progress == Progress::Yielded || !pending.is_empty()) && inputs.len() < MAX_STEPS
+    {
         // Any outstanding command may be answered next: tasks return in any order, and a
-        // late timer fires with the clock past its time.
-        let pick = order[inputs.len() % order.len()] as usize % pending.len();
+        // late timer fires with the clock past its time. After a slice with work left,
+        // mostly the work goes on.
+        let choice = order[inputs.len() % order.len()] as usize;
+        if progress == Progress::Yielded && (pending.is_empty() || !choice.is_multiple_of(3)) {
+            now += 1;
+            progress = exec.handle(Input::Continue, now);
+            track(&mut pending, drain(&mut exec));
+            inputs.push((now, Input::Continue));
+            store
+                .append(&AppendBatch {
+                    execution_arn: rec.arn.clone(),
+                    events: exec.take_history().iter().map(to_stored).collect(),
+                    journal: vec![journal_entry(&mut exec, inputs.len() as u64, now, &Input::Continue)],
+                    redrive: false,
+                    end: exec.outcome().map(|o| end_of(o, now)),
+                })
+                .unwrap();
+            restarts.push(restart(&store, &def, &rec, &pending, progress, inputs.len())?);
+            continue;
+        }
+        let pick = choice / 3 % pending.len();
         let (&id, cmd) = pending.iter().nth(pick).unwrap();
         let input = match cmd {
             Command::StartTimer { fire_at_ms, .. } => {
@@ -248,7 +288,7 @@ fn run_case(nodes: Vec<Node>, x: u8, seed: u64, order: Vec<u16>, answers: Vec<An
             Command::Cancel { .. } => unreachable!("cancels are not kept"),
         };
         pending.remove(&id);
-        exec.handle(input.clone(), now);
+        progress = exec.handle(input.clone(), now);
         track(&mut pending, drain(&mut exec));
         inputs.push((now, input.clone()));
         store
@@ -260,7 +300,7 @@ fn run_case(nodes: Vec<Node>, x: u8, seed: u64, order: Vec<u16>, answers: Vec<An
                 end: exec.outcome().map(|o| end_of(o, now)),
             })
             .unwrap();
-        restarts.push(restart(&store, &def, &rec, &pending, inputs.len())?);
+        restarts.push(restart(&store, &def, &rec, &pending, progress, inputs.len())?);
     }
     let outcome: Option<Outcome> = exec.outcome().cloned();
     let all = history(&store, &rec.arn);

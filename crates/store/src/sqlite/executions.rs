@@ -168,15 +168,15 @@ pub(super) fn append(s: &SqliteStore, batch: &AppendBatch) -> Result<()> {
         if redrive {
             c.prepare_cached(
                 "UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, \
-                 stop_ms = NULL, redrive_count = redrive_count + 1 WHERE id = ?1",
+                 stop_ms = NULL, redrive_count = redrive_count + 1, unsettled = 0 WHERE id = ?1",
             )
             .and_then(|mut s| s.execute(params![id]))
             .map_err(backend)?;
         }
         if let Some(end) = &end {
             c.prepare_cached(
-                "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_ms = ?6 \
-                 WHERE id = ?1",
+                "UPDATE executions SET status = ?2, output = ?3, error = ?4, cause = ?5, stop_ms = ?6, \
+                 unsettled = 0 WHERE id = ?1",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -250,5 +250,33 @@ pub(super) fn open_executions(s: &SqliteStore) -> Result<Vec<ExecutionRecord>> {
             s.query_map(params![ExecutionStatus::Running.as_str()], rows::execution)
                 .map_err(backend)?,
         )
+    })
+}
+
+pub(super) fn mark_unsettled(s: &SqliteStore, execution_arn: &str) -> Result<u32> {
+    let arn = execution_arn.to_string();
+    s.write(move |c| {
+        let before: Option<i64> = c
+            .prepare_cached("UPDATE executions SET unsettled = unsettled + 1 WHERE arn = ?1 RETURNING unsettled - 1")
+            .and_then(|mut s| s.query_row(params![arn], |r| r.get(0)).optional())
+            .map_err(backend)?;
+        match before {
+            Some(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX)),
+            None => Err(StoreError::NotFound(arn)),
+        }
+    })
+}
+
+pub(super) fn settle(s: &SqliteStore, execution_arn: &str) -> Result<()> {
+    let arn = execution_arn.to_string();
+    s.write(move |c| {
+        let changed = c
+            .prepare_cached("UPDATE executions SET unsettled = 0 WHERE arn = ?1")
+            .and_then(|mut s| s.execute(params![arn]))
+            .map_err(backend)?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(arn));
+        }
+        Ok(())
     })
 }

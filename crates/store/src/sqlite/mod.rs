@@ -317,6 +317,12 @@ impl Store for SqliteStore {
     fn open_executions(&self) -> Result<Vec<ExecutionRecord>> {
         executions::open_executions(self)
     }
+    fn mark_unsettled(&self, execution_arn: &str) -> Result<u32> {
+        executions::mark_unsettled(self, execution_arn)
+    }
+    fn settle(&self, execution_arn: &str) -> Result<()> {
+        executions::settle(self, execution_arn)
+    }
 }
 
 #[allow(dead_code)]

@@ -141,6 +141,12 @@ ALTER TABLE executions ADD COLUMN replay_version INTEGER NOT NULL DEFAULT 1;
     r#"
 ALTER TABLE journal ADD COLUMN time_limit_hits TEXT;
 "#,
+    // 4: how many processes died while resuming or computing each execution (the resume
+    // guard, `Store::mark_unsettled`): set before a replay or a long computation, cleared
+    // once the execution waits for the world or ends.
+    r#"
+ALTER TABLE executions ADD COLUMN unsettled INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,158 @@
+//! CPU-bound executions through the real server over a real socket: the API keeps
+//! answering while executions spin, and stops and gone clients reach them.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use runtime::{Runtime, RuntimeConfig};
+use serde_json::{Value, json};
+use server::ServerConfig;
+use service::Service;
+use store::SqliteStore;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/StepFunctions";
+
+/// Counts up for ever: a tight Choice/Pass loop.
+fn spin(timeout_seconds: u64) -> String {
+    json!({"TimeoutSeconds": timeout_seconds, "StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Result": {"n": 0}, "Next": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 0, "Next": "Inc"}], "Default": "Done"},
+        "Done": {"Type": "Succeed"}}})
+    .to_string()
+}
+
+/// The server over the real service on 127.0.0.1:0, and its runtime.
+async fn serve(dir: &common::DataDir) -> (SocketAddr, Arc<Runtime>) {
+    let store = SqliteStore::open(&dir.0.join("stepwise.db")).unwrap();
+    let defaults = ServerConfig::default();
+    let cfg = RuntimeConfig {
+        region: defaults.region,
+        account: defaults.account_id,
+        mocks: None,
+    };
+    let rt = Runtime::new(Arc::new(store), cfg).await.unwrap();
+    let router = server::router(Arc::new(Service::new(rt.clone())), ServerConfig::default());
+    (common::spawn_router(router).await, rt)
+}
+
+async fn send(addr: SocketAddr, action: &str, body: &Value) -> tokio::net::TcpStream {
+    let body = body.to_string();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AWSStepFunctions.{action}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).await.unwrap();
+    stream
+}
+
+/// One request on its own connection; the reply's JSON body (the status must be 200).
+async fn call(addr: SocketAddr, action: &str, body: Value) -> Value {
+    let mut stream = send(addr, action, &body).await;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{action}: {response}");
+    let (_, body) = response.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(body).unwrap()
+}
+
+async fn create(addr: SocketAddr, name: &str, kind: &str, definition: &str) -> String {
+    let out = call(
+        addr,
+        "CreateStateMachine",
+        json!({"name": name, "type": kind, "definition": definition, "roleArn": ROLE}),
+    )
+    .await;
+    out["stateMachineArn"].as_str().unwrap().to_owned()
+}
+
+/// How long `action` takes to answer.
+async fn timed(addr: SocketAddr, action: &str, body: Value) -> (Duration, Value) {
+    let t = Instant::now();
+    let out = call(addr, action, body).await;
+    (t.elapsed(), out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_answers_while_two_sync_executions_spin_and_a_stop_lands() {
+    let dir = common::DataDir::new();
+    let (addr, rt) = serve(&dir).await;
+    let express = create(addr, "SpinExpress", "EXPRESS", &spin(20)).await;
+    let standard = create(addr, "SpinStandard", "STANDARD", &spin(300)).await;
+    let mut clients = Vec::new();
+    for _ in 0..2 {
+        let arn = express.clone();
+        clients.push(tokio::spawn(async move {
+            call(addr, "StartSyncExecution", json!({"stateMachineArn": arn})).await
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(rt.running_count(), 2, "both spin");
+
+    let (took, out) = timed(addr, "StartExecution", json!({"stateMachineArn": standard})).await;
+    assert!(took < Duration::from_secs(1), "StartExecution took {took:?}");
+    let execution = out["executionArn"].as_str().unwrap().to_owned();
+    let mut events = 0;
+    for round in 0..10 {
+        let (took, _) = timed(addr, "ListStateMachines", json!({})).await;
+        assert!(took < Duration::from_secs(1), "ListStateMachines took {took:?}");
+        let (took, out) = timed(addr, "DescribeExecution", json!({"executionArn": execution})).await;
+        assert!(took < Duration::from_secs(1), "DescribeExecution took {took:?}");
+        assert_eq!(out["status"], "RUNNING", "round {round}");
+        let (_, h) = timed(
+            addr,
+            "GetExecutionHistory",
+            json!({"executionArn": execution, "maxResults": 1000}),
+        )
+        .await;
+        events = events.max(h["events"].as_array().unwrap().len());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(events > 2, "the history grows while it computes ({events} events)");
+
+    let (took, _) = timed(
+        addr,
+        "StopExecution",
+        json!({"executionArn": execution, "error": "Enough", "cause": "it spins"}),
+    )
+    .await;
+    assert!(took < Duration::from_millis(500), "StopExecution took {took:?}");
+    let out = call(addr, "DescribeExecution", json!({"executionArn": execution})).await;
+    assert_eq!(out["status"], "ABORTED");
+    let h = call(
+        addr,
+        "GetExecutionHistory",
+        json!({"executionArn": execution, "reverseOrder": true, "maxResults": 1}),
+    )
+    .await;
+    assert_eq!(h["events"][0]["type"], "ExecutionAborted");
+
+    // The sync executions are still spinning; their clients leave.
+    for c in clients {
+        c.abort();
+    }
+    let t = Instant::now();
+    while rt.running_count() > 0 {
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "{} executions spin on without their clients",
+            rt.running_count()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_execution_times_out_while_it_computes() {
+    let dir = common::DataDir::new();
+    let (addr, _rt) = serve(&dir).await;
+    let express = create(addr, "SpinShort", "EXPRESS", &spin(1)).await;
+    let (took, out) = timed(addr, "StartSyncExecution", json!({"stateMachineArn": express})).await;
+    assert_eq!(out["status"], "TIMED_OUT", "{out}");
+    assert!(took < Duration::from_secs(3), "the time-out took {took:?}");
+}
