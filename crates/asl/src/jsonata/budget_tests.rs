@@ -45,7 +45,7 @@ fn the_default_budget_is_64_mib() {
 #[test]
 fn a_giant_pad_fails_before_allocating() {
     let e = memory_error(r#"$length($pad("x", 4000000000))"#);
-    assert!(e.message.ends_with("($pad was asked for a width of 4000000000)"), "{e}");
+    assert_eq!(e, JsonataError::memory_limit(64 << 20));
     memory_error(r#"$pad("x", -4000000000)"#);
     memory_error(r#"$pad("x", 1/0)"#);
     // Four bytes a character: 20 M characters of a 4-byte padding are over 64 MiB.

@@ -53,10 +53,11 @@ pub(crate) fn pad(args: &[JValue], max_memory: usize) -> Result<JValue, Evaluato
     let widest = padding.chars().map(char::len_utf8).max().unwrap_or(1);
     let bound = string.len() as f64 + (wanted - have as f64) * widest as f64;
     if bound > max_memory as f64 {
-        let e = JsonataError::memory_limit(max_memory);
+        // The same text as a budget the allocator saw run out, so that a replay, which
+        // fails a recorded hit without evaluating, words it the same.
         return Err(err(
             super::MEMORY_LIMIT_CODE,
-            format!("{} ($pad was asked for a width of {wanted})", e.message),
+            JsonataError::memory_limit(max_memory).message,
         ));
     }
     let needed = wanted as usize - have;
