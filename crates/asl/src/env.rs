@@ -30,6 +30,10 @@ pub trait Scope {
     }
     /// The evaluation last asked about ([`Scope::time_limit`]) ran out of time.
     fn time_limit_hit(&mut self) {}
+    /// The evaluation last asked about ([`Scope::time_limit`]) ran out of memory
+    /// ([`Limits::max_memory`](crate::jsonata::Limits::max_memory)); a replay answers it with
+    /// [`TimeLimit::OverBudget`].
+    fn memory_limit_hit(&mut self) {}
 }
 
 /// An input value together with the scope it is evaluated in.

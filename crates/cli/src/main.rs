@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Counts each JSONata evaluation's live bytes so that it fails at its memory budget
+/// instead of growing until the allocator aborts the process (see the `budget` crate).
+#[global_allocator]
+static ALLOC: budget::Counting = budget::Counting::new(std::alloc::System);
+
 #[derive(Parser)]
 #[command(
     name = "stepwise",

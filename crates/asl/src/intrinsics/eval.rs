@@ -157,7 +157,10 @@ pub(super) fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, Sta
     let f = call.func;
     let done = |v: Value| Ok(Outcome::Done(v));
     match f {
-        Function::Format => done(Value::String(format(call, args)?)),
+        Function::Format => {
+            check_result_size(f, args.iter().map(|a| a.as_ref()), 0)?;
+            done(Value::String(format(call, args)?))
+        }
         Function::StringToJson => {
             let s = str_arg(f, args, 0)?;
             if s.trim().is_empty() {
@@ -175,11 +178,15 @@ pub(super) fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, Sta
             }
         }
         Function::JsonToString => {
+            check_result_size(f, [args[0].as_ref()], 0)?;
             let mut out = String::new();
             write_json(&mut out, &args[0]);
             done(Value::String(out))
         }
-        Function::Array => done(Value::Array(args.iter().map(|v| v.as_ref().clone()).collect())),
+        Function::Array => {
+            check_result_size(f, args.iter().map(|a| a.as_ref()), 0)?;
+            done(Value::Array(args.iter().map(|v| v.as_ref().clone()).collect()))
+        }
         Function::ArrayPartition => {
             let arr = arr_arg(f, args, 0)?;
             let size = int_arg(f, args, 1)?;
@@ -189,6 +196,8 @@ pub(super) fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, Sta
                     f.name()
                 )));
             }
+            let chunk_count = arr.len().div_ceil(usize::try_from(size).unwrap_or(usize::MAX));
+            check_result_size(f, arr, chunk_count.saturating_mul(std::mem::size_of::<Value>()))?;
             let chunks = arr
                 .chunks(usize::try_from(size).unwrap_or(usize::MAX))
                 .map(|c| Value::Array(c.to_vec()))
@@ -284,6 +293,7 @@ pub(super) fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, Sta
                 }
                 other => return Err(wrong_type(f, 2, "a boolean", other)),
             }
+            check_result_size(f, a.values().chain(b.values()), 0)?;
             let mut merged = a.clone();
             for (k, v) in b {
                 merged.insert(k.clone(), v.clone());
@@ -330,6 +340,13 @@ pub(super) fn apply(call: &Call, args: &[Cow<'_, Value>]) -> Result<Outcome, Sta
         Function::StringSplit => {
             let s = str_arg(f, args, 0)?;
             let delims = str_arg(f, args, 1)?;
+            let pieces = s.split(|c: char| delims.contains(c)).count();
+            check_result_size(
+                f,
+                [],
+                s.len()
+                    .saturating_add(pieces.saturating_mul(std::mem::size_of::<Value>())),
+            )?;
             let parts = s
                 .split(|c: char| delims.contains(c))
                 .filter(|p| !p.is_empty())

@@ -21,7 +21,9 @@
 //! Evaluation borrows path results and literals from the definition and the input; only the
 //! result is allocated. `States.Format` renders non-string values the way AWS's Java runtime
 //! does (`{a=1, b=[x, y]}` for objects, `1.0E20` for large floats); `States.JsonToString`
-//! writes compact JSON with Java's float formatting.
+//! writes compact JSON with Java's float formatting. A function that copies its arguments
+//! into its result checks first that the result stays within [`MAX_RESULT_BYTES`] (see
+//! `size.rs`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -42,6 +44,7 @@ mod eval;
 mod format;
 mod java_random;
 mod parser;
+mod size;
 mod unique;
 
 use eval::*;
@@ -49,6 +52,8 @@ pub use format::write_java_double;
 use format::*;
 use java_random::*;
 use parser::*;
+pub use size::MAX_RESULT_BYTES;
+use size::*;
 use unique::*;
 
 /// How deeply calls may nest (`States.A(States.B(...))` is depth 2). AWS documents that

@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use jsonata_core::ast::AstNode;
-use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
+use jsonata_core::evaluator::{CancelToken, Context, Evaluator, EvaluatorOptions};
 use jsonata_core::parser;
 use jsonata_core::value::{JMap, JValue};
 use serde_json::Value;
@@ -15,6 +15,7 @@ use super::analyze::{Analysis, analyze};
 use super::convert::{Projection, from_jvalue, project, type_name};
 use super::fast::{self, Fast};
 use super::functions::{self, CLOCK_FUNCTIONS, RANDOM_FUNCTIONS};
+use super::pad;
 use super::{Dialect, JsonataError, Options, TimeLimit, millis};
 use crate::env::Scope;
 use crate::error::{StatesError, names};
@@ -36,6 +37,8 @@ pub struct Expression {
     reads_clock: bool,
     /// The Step Functions functions it names (see [`functions::register`]).
     host_functions: functions::Names,
+    /// It names `$pad`, which is replaced by one that checks its width ([`pad`]).
+    overrides_pad: bool,
     options: Options,
 }
 
@@ -92,6 +95,7 @@ impl Expression {
         let reads_clock = CLOCK_FUNCTIONS.iter().any(|f| analysis.uses(f));
         let fast = fast::compile(&ast, &options, draws_randomness);
         let host_functions = functions::Names::used_by(|name| analysis.uses(name));
+        let overrides_pad = analysis.uses("pad");
         Ok(Expression {
             text: text.into(),
             ast,
@@ -100,6 +104,7 @@ impl Expression {
             draws_randomness,
             reads_clock,
             host_functions,
+            overrides_pad,
             options,
         })
     }
@@ -151,29 +156,54 @@ impl Expression {
             TimeLimit::Within(limit) => Some(limit),
             TimeLimit::Lifted => None,
             TimeLimit::Exceeded(limit) => return Err(JsonataError::time_limit(limit.unwrap_or(limits.timeout))),
+            TimeLimit::OverBudget => return Err(JsonataError::memory_limit(limits.max_memory)),
         };
+        // Cancelled from inside the allocator once the evaluation holds more than its budget
+        // (see `budget`); the evaluator sees it at its next step.
+        let cancel = CancelToken::new();
         let options = EvaluatorOptions {
             timeout_ms: timeout.map(millis),
             max_stack_depth: Some(limits.max_depth),
-            ..EvaluatorOptions::default()
+            max_sequence_length: Some(limits.max_sequence_length()),
+            cancel: Some(cancel.clone()),
         };
         let mut ev = Evaluator::with_options(context, options);
         if self.options.dialect == Dialect::StepFunctions {
             functions::register(&mut ev, seed, now_ms, self.host_functions)
                 .map_err(|e| JsonataError::from_message(e.message()))?;
         }
-        let outcome = catch_unwind(AssertUnwindSafe(|| ev.evaluate(&self.ast, &root)));
-        match outcome {
-            Ok(Ok(v)) => Ok(from_jvalue(&v)),
-            Ok(Err(e)) => {
-                let e = evaluation_error(e.message());
-                if e.is_time_limit() {
-                    bindings.scope.borrow_mut().time_limit_hit();
-                }
-                Err(e)
-            }
-            Err(_) => Err(JsonataError::new("U1002", "The expression could not be evaluated")),
+        if self.overrides_pad {
+            let max = limits.max_memory;
+            ev.register_fn_override("pad", move |args: &[JValue]| pad::pad(args, max))
+                .map_err(|e| JsonataError::from_message(e.message()))?;
         }
+        let on_exceed = || cancel.cancel();
+        let (outcome, report) = budget::within(limits.max_memory, Some(&on_exceed), || {
+            let outcome = catch_unwind(AssertUnwindSafe(|| ev.evaluate(&self.ast, &root)));
+            // A result that is already over the budget is not converted (that would double it).
+            match outcome {
+                Ok(Ok(v)) if !budget::exceeded() => Ok(Ok(from_jvalue(&v))),
+                Ok(Ok(_)) => Ok(Err(None)),
+                Ok(Err(e)) => Ok(Err(Some(e))),
+                Err(_) => Err(()),
+            }
+        });
+        let result = match outcome {
+            // Over the budget, whatever the evaluation made of its cancellation.
+            _ if report.exceeded => Err(JsonataError::memory_limit(limits.max_memory)),
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(Some(e))) => Err(evaluation_error(e.message())),
+            Ok(Err(None)) => Err(JsonataError::memory_limit(limits.max_memory)),
+            Err(()) => Err(JsonataError::new("U1002", "The expression could not be evaluated")),
+        };
+        if let Err(e) = &result {
+            if e.is_time_limit() {
+                bindings.scope.borrow_mut().time_limit_hit();
+            } else if e.is_memory_limit() {
+                bindings.scope.borrow_mut().memory_limit_hit();
+            }
+        }
+        result
     }
 
     /// Evaluates the expression for the field `field` of a state (`Output`,

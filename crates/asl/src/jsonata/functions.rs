@@ -28,18 +28,18 @@ use crate::rng::{SplitMix64, uuid_v4};
 /// The most items `$range` produces, as for `States.ArrayRange`.
 pub(crate) const MAX_RANGE_ITEMS: usize = 1000;
 
-fn err(code: &str, msg: impl std::fmt::Display) -> EvaluatorError {
+pub(crate) fn err(code: &str, msg: impl std::fmt::Display) -> EvaluatorError {
     EvaluatorError::EvaluationError(format!("{code}: {msg}"))
 }
 
-fn arg_type_error(position: usize, function: &str) -> EvaluatorError {
+pub(crate) fn arg_type_error(position: usize, function: &str) -> EvaluatorError {
     err(
         "T0410",
         format!("Argument {position} of function \"{function}\" does not match function signature"),
     )
 }
 
-fn arity_error(function: &str, expected: usize, got: usize) -> EvaluatorError {
+pub(crate) fn arity_error(function: &str, expected: usize, got: usize) -> EvaluatorError {
     if got > expected {
         err(
             "T0410",

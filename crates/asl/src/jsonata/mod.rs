@@ -11,8 +11,8 @@
 //! - what AWS takes away: `$eval` (calling it is `T1006`, as for any name that is not a
 //!   function) and the syntax newer than 2.0.6 (`??`, `?:`), refused when compiling with
 //!   the error 2.0.6's parser gives (`S0211`);
-//! - a time limit and a depth limit on every evaluation ([`Limits`]; the time limit is the
-//!   one non-deterministic part, see there);
+//! - a time limit, a depth limit and a memory budget on every evaluation ([`Limits`]; the
+//!   time limit and the memory budget are recorded for replay, see there);
 //! - errors as `States.QueryEvaluationError` with AWS's cause texts ([`Expression::eval_field`]).
 //!
 //! # Values
@@ -35,6 +35,7 @@ mod convert;
 mod expression;
 mod fast;
 mod functions;
+mod pad;
 mod template;
 
 pub use convert::type_name;
@@ -57,11 +58,33 @@ pub struct JsonataError {
 /// The JSONata code of a failure to finish within [`Limits::timeout`].
 pub const TIME_LIMIT_CODE: &str = "D1012";
 
+/// The code of an evaluation that ran past [`Limits::max_memory`]. JSONata has no code for
+/// it (jsonata-js runs out of heap instead); like jsonata-core's own `U1001`–`U1003`, this
+/// one is the host's.
+pub const MEMORY_LIMIT_CODE: &str = "U1004";
+
 impl JsonataError {
     /// The evaluation ran out of wall-clock time ([`Limits::timeout`]): the one failure
     /// that may not happen again on a replay.
     pub fn is_time_limit(&self) -> bool {
         self.code.as_deref() == Some(TIME_LIMIT_CODE)
+    }
+
+    /// The evaluation built more than [`Limits::max_memory`] of strings, arrays and
+    /// objects.
+    pub fn is_memory_limit(&self) -> bool {
+        self.code.as_deref() == Some(MEMORY_LIMIT_CODE)
+    }
+
+    /// The error of an evaluation that ran past `limit` bytes.
+    pub(crate) fn memory_limit(limit: usize) -> Self {
+        JsonataError::new(
+            MEMORY_LIMIT_CODE,
+            format!(
+                "The evaluation exceeded its memory limit of {}: the strings, arrays and objects it builds may hold at most that much at once",
+                bytes(limit)
+            ),
+        )
     }
 
     pub(crate) fn new(code: &str, message: impl Into<String>) -> Self {
@@ -149,14 +172,48 @@ pub struct Limits {
     /// function call. Deep recursion never overflows the native stack: jsonata-core moves
     /// to heap-allocated stack segments as it goes.
     pub max_depth: usize,
+    /// How many bytes the values an evaluation builds may hold at once ([`MEMORY_LIMIT_CODE`]).
+    ///
+    /// Counted by `budget::Counting` when the binary installs it as its global allocator:
+    /// past the limit the evaluation is cancelled at its next step (each node, each callback
+    /// of a higher-order built-in) and fails even if it was on its last one. The built-ins
+    /// that make one large value from a small input are checked before they allocate,
+    /// whether or not the allocator counts: `$pad`'s width, and the length of any sequence
+    /// (`[1..n]`, `$map`, …, error `D2015`) beyond what the limit could hold.
+    ///
+    /// Like the time limit, whether an evaluation near the limit passes depends on more
+    /// than the expression and its data (allocation sizes are the allocator's and the
+    /// library's business, and change between builds), so a driver records the evaluations
+    /// that ran out of memory with the time-outs ([`Scope::memory_limit_hit`](crate::Scope::memory_limit_hit)),
+    /// and a replay fails those again without evaluating ([`TimeLimit::OverBudget`]).
+    /// Unlike the time limit, the budget stays on during a replay: the server's memory
+    /// matters more than a replay that could diverge (a divergence fails that one execution
+    /// cleanly).
+    pub max_memory: usize,
 }
+
+/// The default [`Limits::max_memory`]: 64 MiB. That is 256 times AWS's 256 KiB payload
+/// limit, so no result a state can use (nor a generous amount of intermediate data) comes
+/// near it, while even a few evaluations per core at the limit stay far below the memory
+/// of a small machine.
+pub const DEFAULT_MAX_MEMORY: usize = 64 << 20;
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             timeout: Duration::from_secs(5),
             max_depth: 3000,
+            max_memory: DEFAULT_MAX_MEMORY,
         }
+    }
+}
+
+impl Limits {
+    /// The longest sequence an evaluation may build: as many values as fit in
+    /// [`Limits::max_memory`], so a range such as `[1..5000000]` fails before its one large
+    /// allocation rather than after.
+    pub(crate) fn max_sequence_length(&self) -> usize {
+        self.max_memory / std::mem::size_of::<jsonata_core::value::JValue>()
     }
 }
 
@@ -180,6 +237,9 @@ pub enum TimeLimit {
     /// Fail with the time-limit error ([`JsonataError::is_time_limit`]) without
     /// evaluating; the message names this limit, or the expression's when `None`.
     Exceeded(Option<Duration>),
+    /// Fail with the memory-limit error ([`JsonataError::is_memory_limit`]) without
+    /// evaluating: a replay of an evaluation that ran out of memory.
+    OverBudget,
 }
 
 impl JsonataError {
@@ -192,6 +252,17 @@ impl JsonataError {
                 millis(limit)
             ),
         )
+    }
+}
+
+/// `64 MiB`, `300 KiB`, `17 bytes`.
+pub(crate) fn bytes(n: usize) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
     }
 }
 
@@ -223,6 +294,8 @@ pub fn expression_text(s: &str) -> Option<&str> {
     }
 }
 
+#[cfg(test)]
+mod budget_tests;
 #[cfg(test)]
 mod fast_tests;
 #[cfg(test)]

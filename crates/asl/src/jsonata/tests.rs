@@ -304,6 +304,7 @@ fn runaway_loops_time_out() {
         limits: Limits {
             timeout: Duration::from_millis(200),
             max_depth: 1000,
+            ..Limits::default()
         },
         ..Options::default()
     };

@@ -36,6 +36,10 @@ use asl::env::StaticScope;
 use asl::jsonata::{Bindings, Dialect, Expression, Limits, Options};
 use serde_json::{Map, Value};
 
+/// The suite runs with the memory budget counted, as `stepwise` does.
+#[global_allocator]
+static ALLOC: budget::Counting = budget::Counting::new(std::alloc::System);
+
 fn main() -> ExitCode {
     let mut dialect = Dialect::Standard;
     let mut min_passed: Option<usize> = None;
@@ -169,6 +173,7 @@ fn run_case(file: &Path, case: &Value, datasets: &HashMap<String, Value>, dialec
     let mut limits = Limits {
         timeout: Duration::from_secs(60),
         max_depth: usize::MAX,
+        ..Limits::default()
     };
     if let Some(ms) = case.get("timelimit").and_then(Value::as_u64) {
         limits.timeout = Duration::from_millis(ms);

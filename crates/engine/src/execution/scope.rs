@@ -131,4 +131,10 @@ impl Scope for StateScope<'_> {
             limits.hit();
         }
     }
+
+    fn memory_limit_hit(&mut self) {
+        if let Some(limits) = self.time_limits.as_deref_mut() {
+            limits.memory_hit();
+        }
+    }
 }

@@ -11,6 +11,13 @@
 //! ([`Execution::take_time_limit_hits`]); a replay is given them back
 //! ([`Execution::replay_time_limits`]) and fails exactly those without evaluating, while
 //! every other evaluation runs without a limit, since it finished the first time.
+//!
+//! JSONata's memory budget (`asl::jsonata::Limits::max_memory`) is journaled the same way,
+//! in the same list: an evaluation that ran out of memory is noted as its ordinal with
+//! [`MEMORY_HIT`] set, and a replay fails it with the memory-limit error without
+//! evaluating. (Ordinals count evaluations, so they never reach that bit; journals written
+//! before it existed hold plain ordinals, which still mean time-outs.) The budget itself
+//! stays on during a replay.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -18,6 +25,9 @@ use std::time::Duration;
 use asl::jsonata::TimeLimit;
 
 use super::Execution;
+
+/// Marks a journaled ordinal as a memory-limit hit rather than a time-out.
+pub(super) const MEMORY_HIT: u64 = 1 << 63;
 
 /// The ordinals and outcomes of an execution's time-limited evaluations.
 #[derive(Debug, Default)]
@@ -39,6 +49,7 @@ impl TimeLimits {
         self.next += 1;
         match (&self.replaying, self.within) {
             (Some(hits), within) if hits.contains(&ordinal) => TimeLimit::Exceeded(within),
+            (Some(hits), _) if hits.contains(&(ordinal | MEMORY_HIT)) => TimeLimit::OverBudget,
             (Some(_), _) => TimeLimit::Lifted,
             (None, Some(limit)) => TimeLimit::Within(limit),
             (None, None) => TimeLimit::Enforce,
@@ -51,11 +62,18 @@ impl TimeLimits {
             self.hits.push(self.next - 1);
         }
     }
+
+    /// The evaluation numbered last ran out of memory.
+    pub(super) fn memory_hit(&mut self) {
+        if self.replaying.is_none() {
+            self.hits.push((self.next - 1) | MEMORY_HIT);
+        }
+    }
 }
 
 impl Execution {
-    /// The ordinals of the JSONata evaluations that ran out of wall-clock time since the
-    /// last call, for a durable driver to journal with the step that ran them (and give
+    /// The ordinals of the JSONata evaluations that ran out of wall-clock time (or, with
+    /// [`MEMORY_HIT`] set, out of memory) since the last call, for a durable driver to journal with the step that ran them (and give
     /// back to [`Execution::replay_time_limits`] on a replay).
     pub fn take_time_limit_hits(&mut self) -> Vec<u64> {
         std::mem::take(&mut self.time_limits.hits)

@@ -83,3 +83,53 @@ fn evaluations_are_numbered_in_every_thread() {
     // which the fast path answers uncounted); iteration 2's Output is #2.
     assert_eq!(hits, vec![2]);
 }
+
+/// A Pass whose Output asks for a string past the memory budget, caught. (`$pad` is checked
+/// before it allocates, so this test binary needs no counting allocator.)
+fn memory_bomb() -> Arc<StateMachine> {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "Before", "States": {
+        "Before": {"Type": "Pass", "Output": "{% $append($states.input.items, []) %}", "Next": "Bomb"},
+        "Bomb": {"Type": "Parallel", "Branches": [{"StartAt": "Grow", "States": {
+            "Grow": {"Type": "Pass", "End": true,
+                "Output": "{% $pad('x', 4000000000) %}"}}}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "After"}],
+            "End": true},
+        "After": {"Type": "Pass", "Output": "{% $merge([$states.input, {'after': $uppercase('x')}]) %}", "End": true}
+    }});
+    Arc::new(StateMachine::from_value(&def).expect("valid definition"))
+}
+
+fn run_bomb(hits: Option<&[u64]>) -> (Outcome, Vec<HistoryEvent>, Vec<u64>) {
+    let mut cfg = ExecutionConfig::new("M", "e", "us-east-1", "123456789012");
+    cfg.record_history = true;
+    let mut exec = Execution::new(memory_bomb(), cfg, json!({"items": [1, 2, 3]}));
+    if let Some(hits) = hits {
+        exec.replay_time_limits(hits.iter().copied());
+    }
+    let outcome = crate::local::run(&mut exec, &mut NoTasks, &mut VirtualClock(1_000)).expect("ends");
+    let hits = exec.take_time_limit_hits();
+    (outcome, exec.history().to_vec(), hits)
+}
+
+#[test]
+fn a_recorded_memory_limit_replays_to_the_same_events_without_evaluating() {
+    let (outcome, events, hits) = run_bomb(None);
+    assert!(
+        cause(&outcome).contains("U1004: The evaluation exceeded its memory limit"),
+        "{outcome:?}"
+    );
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0] & super::MEMORY_HIT, super::MEMORY_HIT, "{hits:?}");
+    assert!(hits[0] & !super::MEMORY_HIT > 0, "evaluations came before it: {hits:?}");
+
+    let started = Instant::now();
+    let (replayed, replayed_events, again) = run_bomb(Some(&hits));
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert_eq!(replayed, outcome);
+    assert_eq!(replayed_events, events);
+    assert!(again.is_empty(), "{again:?}");
+
+    // The same ordinal as a time-out replays as a time-out: the two are told apart.
+    let (as_timeout, _, _) = run_bomb(Some(&[hits[0] & !super::MEMORY_HIT]));
+    assert!(cause(&as_timeout).contains("D1012"), "{as_timeout:?}");
+}
