@@ -410,14 +410,16 @@ fn retry_back_offs_that_grow_past_any_wait_stay_in_range() {
         let mut timer = None;
         while let Some(c) = exec.poll_command() {
             match c {
-                Command::InvokeTask(r) => exec.handle(
-                    Input::TaskFailed {
-                        id: r.id,
-                        error: "E".into(),
-                        cause: None,
-                    },
-                    now,
-                ),
+                Command::InvokeTask(r) => {
+                    exec.handle(
+                        Input::TaskFailed {
+                            id: r.id,
+                            error: "E".into(),
+                            cause: None,
+                        },
+                        now,
+                    );
+                }
                 Command::StartTimer { id, fire_at_ms } => timer = Some((id, fire_at_ms)),
                 Command::Cancel { .. } => {}
             }
