@@ -53,6 +53,14 @@ fn slow_headers_stalled_bodies_and_idle_connections_are_cut_off() {
         "slow headers closed after {closed:?}"
     );
 
+    // A connection that sends nothing: the header timeout, counted from the accept.
+    let mut silent = connect(&server.endpoint);
+    let quiet = time_to_close(&mut silent, Duration::from_secs(10));
+    assert!(
+        quiet >= Duration::from_millis(800) && quiet < Duration::from_millis(2400),
+        "silent connection closed after {quiet:?}"
+    );
+
     // A body that stalls: 408, and the connection closes.
     let mut stalled = connect(&server.endpoint);
     stalled
@@ -342,4 +350,44 @@ fn a_second_server_on_the_same_data_directory_is_refused() {
     first.kill();
     let again = Server::start(&dir, None);
     list_ok(&again.endpoint);
+}
+
+#[test]
+fn connections_over_the_cap_wait_for_a_free_one() {
+    let dir = temp_dir("cap");
+    let server = Server::start_with(&dir, None, &["--max-connections", "2"]);
+    let request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n\
+                    X-Amz-Target: AWSStepFunctions.ListStateMachines\r\nContent-Length: 2\r\n\r\n{}";
+    let mut held: Vec<_> = (0..2)
+        .map(|_| {
+            let mut c = connect(&server.endpoint);
+            c.write_all(request).unwrap();
+            assert_eq!(read_response(&mut c).expect("served").0, 200);
+            c
+        })
+        .collect();
+    // The third waits in the backlog while both stay open (keep-alive)...
+    let mut third = connect(&server.endpoint);
+    third.write_all(request).unwrap();
+    third.set_read_timeout(Some(Duration::from_millis(1000))).unwrap();
+    assert!(read_response(&mut third).is_none(), "served over the cap");
+    // ...and is served as soon as one of them goes.
+    drop(held.pop());
+    third.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let t = Instant::now();
+    assert_eq!(read_response(&mut third).expect("served once a slot was free").0, 200);
+    assert!(t.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn the_open_file_limit_is_raised_to_the_hard_limit() {
+    let dir = temp_dir("nofile");
+    let server = Server::start_wrapped(&["sh", "-c", "ulimit -Sn 256 && exec \"$0\" \"$@\""], &dir, None, &[]);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.pid())).unwrap();
+    let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let (soft, hard) = (fields[3], fields[4]);
+    assert_eq!(soft, hard, "{line}");
+    assert_ne!(soft, "256", "{line}");
+    list_ok(&server.endpoint);
 }

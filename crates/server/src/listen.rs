@@ -1,9 +1,10 @@
 //! The HTTP/1.1 listener: hyper's connection driver with the limits a server on the open
 //! network needs, which `axum::serve` does not have.
 //!
-//! - **Header-read timeout**: from the first byte of a request to the end of its headers. A
-//!   client that sends its headers a byte at a time is cut off; it holds no request, so
-//!   nothing is lost.
+//! - **Header-read timeout**: from the connection's accept (for its first request) or from
+//!   the first byte of a later request, to the end of the request's headers. A client that
+//!   connects and sends nothing, or its headers a byte at a time, is cut off; it holds no
+//!   request, so nothing is lost.
 //! - **Idle timeout**: a keep-alive connection with no request under way is closed. Without
 //!   it, idle clients hold descriptors until the process runs out of them and new
 //!   connections time out.
@@ -40,7 +41,8 @@ use tokio::time::{Instant, Sleep};
 /// The connection-level limits of [`serve_with`].
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// From a request's first byte to the end of its headers.
+    /// From the accept (first request) or a request's first byte (later ones) to the end of
+    /// its headers.
     pub header_read_timeout: Duration,
     /// How long a connection may stay open with no request under way.
     pub idle_timeout: Duration,
@@ -110,7 +112,8 @@ where
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let phase = Arc::new(Mutex::new(Phase::Idle(Instant::now())));
+        // A new connection owes its first request's headers within the header timeout.
+        let phase = Arc::new(Mutex::new(Phase::Head(Instant::now())));
         let io = TokioIo::new(TimedIo::new(stream, phase.clone(), &config));
         let inner = service.clone();
         let svc = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
@@ -162,7 +165,7 @@ fn permits_in_use(permits: &Semaphore, total: usize) -> usize {
 enum Phase {
     /// No request under way, no byte of the next one yet (since then).
     Idle(Instant),
-    /// The first byte of a request arrived then; its headers have not all come.
+    /// Waiting for a request's headers since then (the accept, or the request's first byte).
     Head(Instant),
     /// A request is being served (its body is read by the handler, under its own timeout).
     Busy,
