@@ -26,7 +26,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use hyper::body::Incoming;
@@ -113,7 +113,10 @@ where
         };
         let _ = stream.set_nodelay(true);
         // A new connection owes its first request's headers within the header timeout.
-        let phase = Arc::new(Mutex::new(Phase::Head(Instant::now())));
+        let phase = Arc::new(Mutex::new(ConnState {
+            phase: Phase::Head(Instant::now()),
+            reader: None,
+        }));
         let io = TokioIo::new(TimedIo::new(stream, phase.clone(), &config));
         let inner = service.clone();
         let svc = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
@@ -171,12 +174,27 @@ enum Phase {
     Busy,
 }
 
-fn set_phase(phase: &Mutex<Phase>, to: Phase) {
-    *phase.lock().unwrap_or_else(|p| p.into_inner()) = to;
+/// What the socket wrapper and the service share about one connection.
+struct ConnState {
+    phase: Phase,
+    /// The read that found nothing while no deadline ran: woken when one starts, since
+    /// hyper does not read again after answering if its last read is still pending.
+    reader: Option<Waker>,
+}
+
+fn set_phase(state: &Mutex<ConnState>, to: Phase) {
+    let reader = {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        s.phase = to;
+        s.reader.take()
+    };
+    if let Some(w) = reader {
+        w.wake();
+    }
 }
 
 /// Marks the connection idle when the request's handler is done (or dropped).
-struct IdleOnDrop(Arc<Mutex<Phase>>);
+struct IdleOnDrop(Arc<Mutex<ConnState>>);
 
 impl Drop for IdleOnDrop {
     fn drop(&mut self) {
@@ -188,7 +206,7 @@ impl Drop for IdleOnDrop {
 /// nothing arrives; hyper then closes the connection.
 struct TimedIo {
     inner: TcpStream,
-    phase: Arc<Mutex<Phase>>,
+    phase: Arc<Mutex<ConnState>>,
     header_read_timeout: Duration,
     idle_timeout: Duration,
     sleep: Pin<Box<Sleep>>,
@@ -196,7 +214,7 @@ struct TimedIo {
 }
 
 impl TimedIo {
-    fn new(inner: TcpStream, phase: Arc<Mutex<Phase>>, config: &HttpConfig) -> Self {
+    fn new(inner: TcpStream, phase: Arc<Mutex<ConnState>>, config: &HttpConfig) -> Self {
         TimedIo {
             inner,
             phase,
@@ -207,18 +225,23 @@ impl TimedIo {
         }
     }
 
-    fn deadline(&self) -> Option<(Instant, &'static str)> {
-        match *self.phase.lock().unwrap_or_else(|p| p.into_inner()) {
+    /// The deadline now; with none, `waker` is kept to be woken when one starts.
+    fn deadline(&self, waker: &Waker) -> Option<(Instant, &'static str)> {
+        let mut state = self.phase.lock().unwrap_or_else(|p| p.into_inner());
+        match state.phase {
             Phase::Idle(since) => Some((since + self.idle_timeout, "idle")),
             Phase::Head(since) => Some((since + self.header_read_timeout, "header read")),
-            Phase::Busy => None,
+            Phase::Busy => {
+                state.reader = Some(waker.clone());
+                None
+            }
         }
     }
 
     fn saw_bytes(&self) {
-        let mut phase = self.phase.lock().unwrap_or_else(|p| p.into_inner());
-        if let Phase::Idle(_) = *phase {
-            *phase = Phase::Head(Instant::now());
+        let mut state = self.phase.lock().unwrap_or_else(|p| p.into_inner());
+        if let Phase::Idle(_) = state.phase {
+            state.phase = Phase::Head(Instant::now());
         }
     }
 }
@@ -236,7 +259,7 @@ impl AsyncRead for TimedIo {
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Pending => {
-                let Some((deadline, which)) = this.deadline() else {
+                let Some((deadline, which)) = this.deadline(cx.waker()) else {
                     return Poll::Pending;
                 };
                 if this.armed_for != Some(deadline) {
