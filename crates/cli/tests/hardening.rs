@@ -277,6 +277,17 @@ fn an_empty_database_next_to_its_wal_is_refused() {
 }
 
 #[test]
+fn a_damaged_first_wal_frame_is_refused() {
+    let dir = killed_with_data("wal-frame");
+    let wal = dir.join("stepwise.db-wal");
+    let mut bytes = std::fs::read(&wal).unwrap();
+    assert!(bytes.len() > 32 + 24 + 4096, "no frames in the WAL");
+    bytes[32 + 24 + 100] ^= 0x5a;
+    std::fs::write(&wal, &bytes).unwrap();
+    assert_refused(&dir, &[], "its first frame does not check out");
+}
+
+#[test]
 fn a_malformed_page_is_refused() {
     let dir = temp_dir("garbage-page");
     {
