@@ -53,6 +53,14 @@ fn slow_headers_stalled_bodies_and_idle_connections_are_cut_off() {
         "slow headers closed after {closed:?}"
     );
 
+    // A connection that sends nothing: the header timeout, counted from the accept.
+    let mut silent = connect(&server.endpoint);
+    let quiet = time_to_close(&mut silent, Duration::from_secs(10));
+    assert!(
+        quiet >= Duration::from_millis(800) && quiet < Duration::from_millis(2400),
+        "silent connection closed after {quiet:?}"
+    );
+
     // A body that stalls: 408, and the connection closes.
     let mut stalled = connect(&server.endpoint);
     stalled
@@ -183,6 +191,9 @@ fn sigterm_answers_requests_under_way_and_the_restart_resumes_executions() {
     }
     // Gone: new connections are refused.
     assert!(std::net::TcpStream::connect(endpoint.trim_start_matches("http://")).is_err());
+    // The store was closed, not abandoned: SQLite checkpoints and removes the WAL only when
+    // its last connection closes cleanly.
+    assert!(!dir.join("stepwise.db-wal").exists(), "the store was not closed");
 
     let server = Server::start(&dir, None);
     for arn in &executions {
@@ -266,6 +277,17 @@ fn an_empty_database_next_to_its_wal_is_refused() {
 }
 
 #[test]
+fn a_damaged_first_wal_frame_is_refused() {
+    let dir = killed_with_data("wal-frame");
+    let wal = dir.join("stepwise.db-wal");
+    let mut bytes = std::fs::read(&wal).unwrap();
+    assert!(bytes.len() > 32 + 24 + 4096, "no frames in the WAL");
+    bytes[32 + 24 + 100] ^= 0x5a;
+    std::fs::write(&wal, &bytes).unwrap();
+    assert_refused(&dir, &[], "its first frame does not check out");
+}
+
+#[test]
 fn a_malformed_page_is_refused() {
     let dir = temp_dir("garbage-page");
     {
@@ -342,4 +364,153 @@ fn a_second_server_on_the_same_data_directory_is_refused() {
     first.kill();
     let again = Server::start(&dir, None);
     list_ok(&again.endpoint);
+}
+
+#[test]
+fn connections_over_the_cap_wait_for_a_free_one() {
+    let dir = temp_dir("cap");
+    let server = Server::start_with(&dir, None, &["--max-connections", "2"]);
+    let request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n\
+                    X-Amz-Target: AWSStepFunctions.ListStateMachines\r\nContent-Length: 2\r\n\r\n{}";
+    let mut held: Vec<_> = (0..2)
+        .map(|_| {
+            let mut c = connect(&server.endpoint);
+            c.write_all(request).unwrap();
+            assert_eq!(read_response(&mut c).expect("served").0, 200);
+            c
+        })
+        .collect();
+    // The third waits in the backlog while both stay open (keep-alive)...
+    let mut third = connect(&server.endpoint);
+    third.write_all(request).unwrap();
+    third.set_read_timeout(Some(Duration::from_millis(1000))).unwrap();
+    assert!(read_response(&mut third).is_none(), "served over the cap");
+    // ...and is served as soon as one of them goes.
+    drop(held.pop());
+    third.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let t = Instant::now();
+    assert_eq!(read_response(&mut third).expect("served once a slot was free").0, 200);
+    assert!(t.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn the_open_file_limit_is_raised_to_the_hard_limit() {
+    let dir = temp_dir("nofile");
+    let server = Server::start_wrapped(&["sh", "-c", "ulimit -Sn 256 && exec \"$0\" \"$@\""], &dir, None, &[]);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.pid())).unwrap();
+    let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let (soft, hard) = (fields[3], fields[4]);
+    assert_eq!(soft, hard, "{line}");
+    assert_ne!(soft, "256", "{line}");
+    list_ok(&server.endpoint);
+}
+
+/// `now + offset_secs` in ISO 8601 basic format (`20240101T120000Z`), by `date -u`.
+fn amz_date(offset_secs: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{}", now + offset_secs), "+%Y%m%dT%H%M%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A ListStateMachines request signed the way an SDK signs it, over a socket of its own:
+/// (status, body). `signed` lists the headers to sign; `authorizations` copies of the
+/// Authorization header are sent.
+fn signed_call(endpoint: &str, date: &str, signed: &[&str], authorizations: usize) -> (u16, Value) {
+    const EMPTY_OBJECT_SHA256: &str = "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    let host = endpoint.trim_start_matches("http://");
+    let headers = [
+        ("content-type", "application/x-amz-json-1.0"),
+        ("host", host),
+        ("x-amz-date", date),
+        ("x-amz-target", "AWSStepFunctions.ListStateMachines"),
+    ];
+    let mut canonical = String::from("POST\n/\n\n");
+    for (name, value) in headers.iter().filter(|(n, _)| signed.contains(n)) {
+        canonical.push_str(&format!("{name}:{value}\n"));
+    }
+    canonical.push_str(&format!("\n{}\n{EMPTY_OBJECT_SHA256}", signed.join(";")));
+    let scope = format!("{}/us-east-1/states/aws4_request", &date[..8]);
+    let key = server::sigv4::signing_key("s3cr3t", &date[..8], "us-east-1", "states");
+    let sig = server::sigv4::signature(&key, &server::sigv4::string_to_sign(date, &scope, &canonical));
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential=AKIDSTEPWISE/{scope}, SignedHeaders={}, Signature={sig}",
+        signed.join(";")
+    );
+    let mut s = connect(endpoint);
+    let mut req = String::from("POST / HTTP/1.1\r\n");
+    for (name, value) in headers {
+        req.push_str(&format!("{name}: {value}\r\n"));
+    }
+    for _ in 0..authorizations {
+        req.push_str(&format!("authorization: {auth}\r\n"));
+    }
+    req.push_str("content-length: 2\r\nconnection: close\r\n\r\n{}");
+    s.write_all(req.as_bytes()).unwrap();
+    let (status, _, body) = read_response(&mut s).expect("a response");
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+#[test]
+fn sigv4_skew_signed_target_and_one_authorization_header() {
+    let dir = temp_dir("sigv4");
+    let creds = dir.join("credentials");
+    std::fs::write(
+        &creds,
+        "[default]\naws_access_key_id = AKIDSTEPWISE\naws_secret_access_key = s3cr3t\n",
+    )
+    .unwrap();
+    let server = Server::start_with(
+        &dir.join("data"),
+        None,
+        &["--auth", "--credentials-file", creds.to_str().unwrap()],
+    );
+    let all = ["content-type", "host", "x-amz-date", "x-amz-target"];
+    let e = &server.endpoint;
+
+    let (status, v) = signed_call(e, &amz_date(0), &all, 1);
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = signed_call(e, &amz_date(-240), &all, 1);
+    assert_eq!(status, 200, "four minutes of skew are accepted: {v}");
+
+    // Six minutes old: expired, in AWS's words.
+    let date = amz_date(-360);
+    let (status, v) = signed_call(e, &date, &all, 1);
+    assert_eq!(status, 400);
+    assert_eq!(v["__type"], "com.amazon.coral.service#InvalidSignatureException");
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!("Signature expired: {date} is now earlier than "))
+            && message.ends_with(" - 5 min.)"),
+        "{message}"
+    );
+    let (status, v) = signed_call(e, &amz_date(360), &all, 1);
+    assert_eq!(status, 400);
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signature not yet current: "),
+        "{v}"
+    );
+
+    // The action must be signed.
+    let (status, v) = signed_call(e, &amz_date(0), &["content-type", "host", "x-amz-date"], 1);
+    assert_eq!(status, 400);
+    assert_eq!(v["__type"], "com.amazon.coral.service#InvalidSignatureException");
+    assert_eq!(
+        v["message"],
+        "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."
+    );
+
+    // Two Authorization headers, even two good ones.
+    let (status, v) = signed_call(e, &amz_date(0), &all, 2);
+    assert_eq!(status, 400);
+    assert_eq!(v["__type"], "com.amazon.coral.service#IncompleteSignatureException");
 }

@@ -1,9 +1,10 @@
 //! The HTTP/1.1 listener: hyper's connection driver with the limits a server on the open
 //! network needs, which `axum::serve` does not have.
 //!
-//! - **Header-read timeout**: from the first byte of a request to the end of its headers. A
-//!   client that sends its headers a byte at a time is cut off; it holds no request, so
-//!   nothing is lost.
+//! - **Header-read timeout**: from the connection's accept (for its first request) or from
+//!   the first byte of a later request, to the end of the request's headers. A client that
+//!   connects and sends nothing, or its headers a byte at a time, is cut off; it holds no
+//!   request, so nothing is lost.
 //! - **Idle timeout**: a keep-alive connection with no request under way is closed. Without
 //!   it, idle clients hold descriptors until the process runs out of them and new
 //!   connections time out.
@@ -25,7 +26,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use hyper::body::Incoming;
@@ -40,7 +41,8 @@ use tokio::time::{Instant, Sleep};
 /// The connection-level limits of [`serve_with`].
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// From a request's first byte to the end of its headers.
+    /// From the accept (first request) or a request's first byte (later ones) to the end of
+    /// its headers.
     pub header_read_timeout: Duration,
     /// How long a connection may stay open with no request under way.
     pub idle_timeout: Duration,
@@ -110,7 +112,11 @@ where
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let phase = Arc::new(Mutex::new(Phase::Idle(Instant::now())));
+        // A new connection owes its first request's headers within the header timeout.
+        let phase = Arc::new(Mutex::new(ConnState {
+            phase: Phase::Head(Instant::now()),
+            reader: None,
+        }));
         let io = TokioIo::new(TimedIo::new(stream, phase.clone(), &config));
         let inner = service.clone();
         let svc = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
@@ -162,18 +168,33 @@ fn permits_in_use(permits: &Semaphore, total: usize) -> usize {
 enum Phase {
     /// No request under way, no byte of the next one yet (since then).
     Idle(Instant),
-    /// The first byte of a request arrived then; its headers have not all come.
+    /// Waiting for a request's headers since then (the accept, or the request's first byte).
     Head(Instant),
     /// A request is being served (its body is read by the handler, under its own timeout).
     Busy,
 }
 
-fn set_phase(phase: &Mutex<Phase>, to: Phase) {
-    *phase.lock().unwrap_or_else(|p| p.into_inner()) = to;
+/// What the socket wrapper and the service share about one connection.
+struct ConnState {
+    phase: Phase,
+    /// The read that found nothing while no deadline ran: woken when one starts, since
+    /// hyper does not read again after answering if its last read is still pending.
+    reader: Option<Waker>,
+}
+
+fn set_phase(state: &Mutex<ConnState>, to: Phase) {
+    let reader = {
+        let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+        s.phase = to;
+        s.reader.take()
+    };
+    if let Some(w) = reader {
+        w.wake();
+    }
 }
 
 /// Marks the connection idle when the request's handler is done (or dropped).
-struct IdleOnDrop(Arc<Mutex<Phase>>);
+struct IdleOnDrop(Arc<Mutex<ConnState>>);
 
 impl Drop for IdleOnDrop {
     fn drop(&mut self) {
@@ -185,7 +206,7 @@ impl Drop for IdleOnDrop {
 /// nothing arrives; hyper then closes the connection.
 struct TimedIo {
     inner: TcpStream,
-    phase: Arc<Mutex<Phase>>,
+    phase: Arc<Mutex<ConnState>>,
     header_read_timeout: Duration,
     idle_timeout: Duration,
     sleep: Pin<Box<Sleep>>,
@@ -193,7 +214,7 @@ struct TimedIo {
 }
 
 impl TimedIo {
-    fn new(inner: TcpStream, phase: Arc<Mutex<Phase>>, config: &HttpConfig) -> Self {
+    fn new(inner: TcpStream, phase: Arc<Mutex<ConnState>>, config: &HttpConfig) -> Self {
         TimedIo {
             inner,
             phase,
@@ -204,18 +225,23 @@ impl TimedIo {
         }
     }
 
-    fn deadline(&self) -> Option<(Instant, &'static str)> {
-        match *self.phase.lock().unwrap_or_else(|p| p.into_inner()) {
+    /// The deadline now; with none, `waker` is kept to be woken when one starts.
+    fn deadline(&self, waker: &Waker) -> Option<(Instant, &'static str)> {
+        let mut state = self.phase.lock().unwrap_or_else(|p| p.into_inner());
+        match state.phase {
             Phase::Idle(since) => Some((since + self.idle_timeout, "idle")),
             Phase::Head(since) => Some((since + self.header_read_timeout, "header read")),
-            Phase::Busy => None,
+            Phase::Busy => {
+                state.reader = Some(waker.clone());
+                None
+            }
         }
     }
 
     fn saw_bytes(&self) {
-        let mut phase = self.phase.lock().unwrap_or_else(|p| p.into_inner());
-        if let Phase::Idle(_) = *phase {
-            *phase = Phase::Head(Instant::now());
+        let mut state = self.phase.lock().unwrap_or_else(|p| p.into_inner());
+        if let Phase::Idle(_) = state.phase {
+            state.phase = Phase::Head(Instant::now());
         }
     }
 }
@@ -233,7 +259,7 @@ impl AsyncRead for TimedIo {
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Pending => {
-                let Some((deadline, which)) = this.deadline() else {
+                let Some((deadline, which)) = this.deadline(cx.waker()) else {
                     return Poll::Pending;
                 };
                 if this.armed_for != Some(deadline) {

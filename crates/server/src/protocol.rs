@@ -127,7 +127,11 @@ async fn read_body(config: &ServerConfig, parts: &Parts, body: Body) -> Result<B
     .await
     {
         Ok(Ok(bytes)) => Ok(bytes),
-        // The limit, or the client went away mid-body (then nobody reads the answer).
+        // Within its declared length, the body can only have broken off (the client went
+        // away, or sent less than it said); without one, it passed the limit.
+        Ok(Err(e)) if declared.is_some() => Err(ApiError::SerializationException(format!(
+            "the request body ended early: {e}"
+        ))),
         Ok(Err(_)) => Err(too_large()),
         Err(_) => Err(ApiError::RequestTimeout(format!(
             "The request body did not arrive within {} ms",

@@ -38,7 +38,20 @@ impl Server {
     }
 
     pub fn start_with(data_dir: &Path, mock_config: Option<&Path>, extra: &[&str]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stepwise"));
+        Self::start_wrapped(&[], data_dir, mock_config, extra)
+    }
+
+    /// Like [`Server::start_with`], run through `wrapper` (a command that ends by exec'ing
+    /// its arguments, so the process is still the server's).
+    pub fn start_wrapped(wrapper: &[&str], data_dir: &Path, mock_config: Option<&Path>, extra: &[&str]) -> Server {
+        let mut cmd = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(env!("CARGO_BIN_EXE_stepwise"));
+                c
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_stepwise")),
+        };
         cmd.args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir);
         if let Some(m) = mock_config {
