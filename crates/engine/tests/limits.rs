@@ -516,3 +516,20 @@ fn an_execution_that_filled_its_history_cannot_be_redriven() {
     run_to_end(&mut exec, &mut NoTasks);
     assert!(exec.can_redrive());
 }
+
+#[test]
+fn an_evaluation_failure_quoting_a_huge_value_is_cut_too() {
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "W", "States": {"W": {"Type": "Wait",
+        "Seconds": "{% $pad('', 40000, 'x') %}", "End": true}}});
+    let mut exec = execution(&def, json!({}), None);
+    let (error, cause) = failure(&run_to_end(&mut exec, &mut NoTasks));
+    assert_eq!(error, "States.QueryEvaluationError");
+    assert_eq!(cause.len(), 32_768);
+    let evaluation = exec
+        .history()
+        .iter()
+        .find(|e| e.type_name() == "EvaluationFailed")
+        .expect("EvaluationFailed");
+    let text = serde_json::to_string(&evaluation.to_json(true)).unwrap();
+    assert!(text.len() < 34_000, "{} bytes", text.len());
+}

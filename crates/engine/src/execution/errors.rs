@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::command::Command;
 use crate::execution::Execution;
 use crate::execution::data_flow::apply_result_path;
-use crate::execution::limits::after_fractional_seconds;
+use crate::execution::limits::{MAX_CAUSE_CHARS, after_fractional_seconds, clip_utf16};
 use crate::execution::thread::{Flow, Phase, ThreadId};
 use crate::history::EventKind;
 
@@ -102,10 +102,12 @@ impl Execution {
             }
         }
         if err.error == names::QUERY_EVALUATION_ERROR {
+            let mut cause = err.cause.clone().unwrap_or_default();
+            clip_utf16(&mut cause, MAX_CAUSE_CHARS);
             let kind = EventKind::EvaluationFailed {
                 state: st.name.clone(),
                 error: err.error.clone(),
-                cause: err.cause.clone().unwrap_or_default(),
+                cause,
                 location: err.location.clone(),
             };
             // AWS links the event to what came before the state was entered, except for a

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::command::Command;
 use crate::execution::Execution;
+use crate::execution::limits::clip_failure;
 use crate::execution::thread::{Flow, Phase, ThreadId};
 use crate::history::EventKind;
 
@@ -313,7 +314,8 @@ impl Execution {
                     err
                 };
                 if kind == FanoutKind::Map(MapMode::Distributed) {
-                    let (error, cause) = (Some(err.error.clone()), err.cause.clone());
+                    let (mut error, mut cause) = (Some(err.error.clone()), err.cause.clone());
+                    clip_failure(&mut error, &mut cause);
                     self.emit(parent, EventKind::MapRunFailed { error, cause });
                 }
                 self.thread(parent).phase = Phase::Run;
