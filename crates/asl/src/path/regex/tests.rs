@@ -160,6 +160,9 @@ proptest! {
         flags in prop_oneof![Just(""), Just("i"), Just("s"), Just("is")],
         text in "[abAB_é0-9 \\n\\r-]{0,6}",
     ) {
+        // The documented difference (see `line_handling_where_the_crate_differs`): Java's `$`
+        // also matches before a final line terminator that the rest of the pattern consumes.
+        prop_assume!(!(text.ends_with(['\n', '\r']) && p.trim_end_matches('$').contains('$')));
         let new = Regex::new(&p, flags);
         let old = legacy::Regex::new(&p, flags);
         prop_assert_eq!(new.is_ok(), old.is_ok(), "{}", p);
