@@ -267,3 +267,66 @@ fn memory_bombs_fail_their_executions_and_the_server_stays_up() {
     assert!(started.elapsed() < Duration::from_secs(300), "{:?}", started.elapsed());
     let _ = (ACCOUNT, REGION);
 }
+
+/// The doubling bomb inside a caught Parallel, then a Wait: the server is killed during the
+/// Wait and restarted, and the replay must reproduce the stored memory-limit failure (the
+/// engine journals the hit with the step and fails it again without evaluating; the
+/// engine's `time_limit` tests check that part) and finish the execution.
+#[test]
+fn a_memory_limit_hit_is_journaled_and_replayed_after_a_crash() {
+    let dir = common::temp_dir("memory", "replay");
+    let server = Capped::start(&dir);
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "Try", "States": {
+        "Try": {"Type": "Parallel", "Branches": [{"StartAt": "Grow", "States": {
+            "Grow": {"Type": "Pass", "End": true,
+                "Output": "{% $reduce([1..32], function($a, $b){ $a & $a }, 'x') %}"}}}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Pause", "Output": "{% $states.errorOutput %}"}],
+            "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 3, "Next": "Done"},
+        "Done": {"Type": "Succeed"}
+    }});
+    let arn = server.ok(
+        "CreateStateMachine",
+        json!({"name": "replayed", "definition": def.to_string(), "roleArn": ROLE}),
+    )["stateMachineArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let exec = server.ok("StartExecution", json!({"stateMachineArn": arn}))["executionArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Wait until the Wait state is entered: the bomb has gone off and been journaled.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let history_before = loop {
+        let h = server.ok("GetExecutionHistory", json!({"executionArn": exec}));
+        let waiting = h["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == "WaitStateEntered");
+        if waiting || Instant::now() > deadline {
+            break h;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(history_before.to_string().contains(OVER_BUDGET), "{history_before}");
+    drop(server); // SIGKILL during the Wait
+
+    let server = Capped::start(&dir);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let d = loop {
+        let d = server.ok("DescribeExecution", json!({"executionArn": exec}));
+        if d["status"] != "RUNNING" || Instant::now() > deadline {
+            break d;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(
+        d["status"], "SUCCEEDED",
+        "the replay reproduced the stored history: {d}"
+    );
+    let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(output["Error"], "States.QueryEvaluationError", "{output}");
+    assert!(output["Cause"].as_str().unwrap().contains(OVER_BUDGET), "{output}");
+}
