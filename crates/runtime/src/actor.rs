@@ -23,6 +23,9 @@ pub(crate) struct Msg {
 /// The cause of the stop of an Express execution whose StartSyncExecution client left.
 pub(crate) const CLIENT_GONE: &str = "The client of StartSyncExecution disconnected before the execution ended";
 
+/// How many slices an Express execution runs per turn on the compute pool at most.
+const SLICES_PER_TURN: usize = 8;
+
 pub(crate) struct Actor {
     pub rt: Arc<Runtime>,
     /// Taken out while a slice runs on the compute pool.
@@ -121,19 +124,37 @@ impl Actor {
     }
 
     /// Runs the next slice of a computation on the compute pool; `None` if it panicked.
+    ///
+    /// An Express execution (nothing to commit between slices) runs up to
+    /// [`SLICES_PER_TURN`] slices per turn while its mailbox stays empty and its client
+    /// stays, so a long loop pays one thread hop per several slices; a Standard one comes
+    /// back after each slice to commit it.
     async fn slice_on_pool(&mut self, now: i64) -> Option<Progress> {
         let mut exec = self.exec.take()?;
+        let turn = if self.durable { 1 } else { SLICES_PER_TURN };
+        // The mailbox goes along to be looked at (not read) between slices.
+        let rx = std::mem::replace(&mut self.rx, mpsc::unbounded_channel().1);
+        let done = self.done.take();
         let rt = self.rt.clone();
-        match rt
+        let clock = self.rt.clone();
+        let ran = rt
             .compute()
             .run(move || {
-                let p = exec.handle(Input::Continue, now);
-                (exec, p)
+                let mut p = exec.handle(Input::Continue, now);
+                for _ in 1..turn {
+                    if p != Progress::Yielded || !rx.is_empty() || done.as_ref().is_some_and(|d| d.is_closed()) {
+                        break;
+                    }
+                    p = exec.handle(Input::Continue, clock.now_ms());
+                }
+                (exec, p, rx, done)
             })
-            .await
-        {
-            Ok((exec, p)) => {
+            .await;
+        match ran {
+            Ok((exec, p, rx, done)) => {
                 self.exec = Some(exec);
+                self.rx = rx;
+                self.done = done;
                 Some(p)
             }
             Err(e) => {
