@@ -165,6 +165,14 @@ fn bombs() -> Vec<Bomb> {
             test_state: true,
         },
         Bomb {
+            name: "join",
+            state: jsonata_pass("$length($join($map([1..1000], function($i){ '' }), $pad('', 10000000)))"),
+            input: json!({}),
+            error: "States.QueryEvaluationError",
+            cause: OVER_BUDGET,
+            test_state: true,
+        },
+        Bomb {
             name: "range",
             state: jsonata_pass("[1..5000000]"),
             input: json!({}),

@@ -231,3 +231,45 @@ fn the_cause_is_a_query_evaluation_error() {
         "{cause}"
     );
 }
+
+#[test]
+fn a_giant_join_fails_before_allocating() {
+    memory_error("$join($map([1..1000], function($i){ '' }), $pad('', 10000000))");
+    memory_error("($j := $join; $j($map([1..1000], function($i){ '' }), $pad('', 10000000)))");
+    memory_error("$map([$pad('', 10000000)], function($s){ $join($map([1..1000], function($i){ '' }), $s) })");
+}
+
+#[test]
+fn join_still_joins() {
+    let cases = [
+        ("$join(['a', 'b', 'c'], ', ')", json!("a, b, c")),
+        ("$join(['a', 'b'])", json!("ab")),
+        ("$join('a', '-')", json!("a")),
+        ("$join([], '-')", json!("")),
+        ("['x', 'y'] ~> $join('+')", json!("x+y")),
+        (
+            "$map([['a', 'b'], ['c']], function($v){ $join($v) })",
+            json!(["ab", "c"]),
+        ),
+        ("($f := $join(?, '/'); $f(['p', 'q']))", json!("p/q")),
+        ("($join := function($a){ 'mine' }; $join(['a']))", json!("mine")),
+        ("(function($join){ $join })(3)", json!(3)),
+        ("$states.input.name ~> $join()", json!("foo")),
+    ];
+    for (text, want) in cases {
+        assert_eq!(eval(text).unwrap(), Some(want), "{text}");
+    }
+    assert_eq!(eval("$join($nothing, ',')").unwrap(), None);
+    for (text, code) in [
+        ("$join([1, 2], ',')", "T0412"),
+        ("$join(['a'], 1)", "T0410"),
+        ("$join(1)", "T0412"),
+        ("$join()", "T0410"),
+    ] {
+        assert_eq!(eval(text).unwrap_err().code.as_deref(), Some(code), "{text}");
+    }
+    // A workflow variable called `join` is still seen.
+    let mut s = StaticScope::default();
+    s.variables.insert("join".into(), json!("var"));
+    assert_eq!(eval_with("$join", &mut s).unwrap(), Some(json!("var")));
+}

@@ -15,8 +15,8 @@ use super::analyze::{Analysis, analyze};
 use super::convert::{Projection, from_jvalue, project, type_name};
 use super::fast::{self, Fast};
 use super::functions::{self, CLOCK_FUNCTIONS, RANDOM_FUNCTIONS};
-use super::pad;
 use super::{Dialect, JsonataError, Options, TimeLimit, millis};
+use super::{join, pad};
 use crate::env::Scope;
 use crate::error::{StatesError, names};
 
@@ -39,6 +39,8 @@ pub struct Expression {
     host_functions: functions::Names,
     /// It names `$pad`, which is replaced by one that checks its width ([`pad`]).
     overrides_pad: bool,
+    /// It names `join`, renamed in `ast` to a `$join` that checks its result's size ([`join`]).
+    rewrites_join: bool,
     options: Options,
 }
 
@@ -77,7 +79,7 @@ impl Expression {
 
     pub fn compile_with(text: &str, options: Options) -> Result<Expression, JsonataError> {
         let text = text.trim();
-        let ast = match catch_unwind(|| parser::parse(text)) {
+        let mut ast = match catch_unwind(|| parser::parse(text)) {
             Ok(Ok(ast)) => ast,
             Ok(Err(parser::ParserError::UnclosedComment)) => {
                 return Err(JsonataError::new("S0106", "Comment has no closing tag"));
@@ -93,6 +95,10 @@ impl Expression {
         }
         let draws_randomness = RANDOM_FUNCTIONS.iter().any(|f| analysis.uses(f));
         let reads_clock = CLOCK_FUNCTIONS.iter().any(|f| analysis.uses(f));
+        let rewrites_join = analysis.uses("join");
+        if rewrites_join {
+            join::rewrite(&mut ast);
+        }
         let fast = fast::compile(&ast, &options, draws_randomness);
         let host_functions = functions::Names::used_by(|name| analysis.uses(name));
         let overrides_pad = analysis.uses("pad");
@@ -105,6 +111,7 @@ impl Expression {
             reads_clock,
             host_functions,
             overrides_pad,
+            rewrites_join,
             options,
         })
     }
@@ -141,7 +148,12 @@ impl Expression {
         let mut context = Context::new();
         for (name, projection) in &self.analysis.vars {
             if let Some(v) = bindings.variable_value(name, projection, self.options.dialect) {
-                context.bind(name.clone(), v);
+                let bound = if self.rewrites_join {
+                    join::bound_name(name)
+                } else {
+                    name
+                };
+                context.bind(bound.to_string(), v);
             }
         }
         let root = bindings.root_value();
@@ -175,6 +187,11 @@ impl Expression {
         if self.overrides_pad {
             let max = limits.max_memory;
             ev.register_fn_override("pad", move |args: &[JValue]| pad::pad(args, max))
+                .map_err(|e| JsonataError::from_message(e.message()))?;
+        }
+        if self.rewrites_join {
+            let max = limits.max_memory;
+            ev.register_fn(join::HOST_NAME, move |args: &[JValue]| join::join(args, max))
                 .map_err(|e| JsonataError::from_message(e.message()))?;
         }
         let on_exceed = || cancel.cancel();

@@ -35,6 +35,7 @@ mod convert;
 mod expression;
 mod fast;
 mod functions;
+mod join;
 mod pad;
 mod template;
 
