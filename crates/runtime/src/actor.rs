@@ -63,13 +63,15 @@ impl Actor {
         self.execute(initial);
         loop {
             let Some(msg) = self.next(progress).await else { break };
-            if self.guard_before(progress).await.is_err() {
+            // The rare and the large futures are boxed: this one is held by every parked
+            // execution for as long as it waits, and stays small so.
+            if Box::pin(self.guard_before(progress)).await.is_err() {
                 // Failed by the resume guard; a stop waiting for it reads that.
                 return self.abandon();
             }
             let now = self.rt.now_ms();
             progress = if msg.input == Input::Continue {
-                match self.slice_on_pool(now).await {
+                match Box::pin(self.slice_on_pool(now)).await {
                     Some(p) => p,
                     None => return self.abandon(),
                 }
@@ -89,7 +91,7 @@ impl Actor {
             }
             let commands = drain(self.exec());
             self.execute(commands);
-            self.guard_after(progress).await;
+            Box::pin(self.guard_after(progress)).await;
         }
         self.finish();
     }
