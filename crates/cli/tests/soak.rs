@@ -217,7 +217,7 @@ fn mutated(rng: &mut Rng) -> (&'static str, Value) {
         &["StartAt"],
     ];
     let path = *rng.pick(paths);
-    let extreme: &str = rng.pick(EXTREMES);
+    let extreme: &&str = rng.pick(EXTREMES);
     let extreme: Value = serde_json::from_str(extreme).unwrap();
     let mut def = base;
     let mut at = &mut def;
