@@ -248,6 +248,19 @@ struct Seen {
     standard: Vec<String>,
 }
 
+/// The requests of the workers under way, named, so that a stall says what it coincided with.
+static IN_FLIGHT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn traced<T>(what: String, f: impl FnOnce() -> T) -> T {
+    IN_FLIGHT.lock().unwrap().push(what.clone());
+    let out = f();
+    let mut v = IN_FLIGHT.lock().unwrap();
+    if let Some(i) = v.iter().position(|w| *w == what) {
+        v.remove(i);
+    }
+    out
+}
+
 fn check(seen: &Mutex<Seen>, what: &str, a: &Option<Answer>) {
     if let Some(a) = a
         && a.status >= 500
@@ -280,7 +293,9 @@ fn run_case(endpoint: &str, rng: &mut Rng, n: u64, seen: &Mutex<Seen>) {
         "type": if express { "EXPRESS" } else { "STANDARD" },
     });
     let what = format!("case {n} ({label}, {})", if express { "express" } else { "standard" });
-    let created = call_json(endpoint, "CreateStateMachine", &create, quick);
+    let created = traced(format!("{what} CreateStateMachine"), || {
+        call_json(endpoint, "CreateStateMachine", &create, quick)
+    });
     check(seen, &format!("{what} CreateStateMachine"), &created);
     // TestState runs the first state alone, with the same hostile input.
     let input = json!({"s": 4611686018427387904_u64, "big": ",".repeat(200_000), "items": [1, 2, 3]}).to_string();
@@ -295,12 +310,14 @@ fn run_case(endpoint: &str, rng: &mut Rng, n: u64, seen: &Mutex<Seen>) {
         if def.get("QueryLanguage").is_some() {
             single["QueryLanguage"] = def["QueryLanguage"].clone();
         }
-        let a = call_json(
-            endpoint,
-            "TestState",
-            &json!({"definition": single.to_string(), "roleArn": "arn:aws:iam::123456789012:role/soak", "input": input}),
-            Duration::from_secs(3),
-        );
+        let a = traced(format!("{what} TestState"), || {
+            call_json(
+                endpoint,
+                "TestState",
+                &json!({"definition": single.to_string(), "roleArn": "arn:aws:iam::123456789012:role/soak", "input": input}),
+                Duration::from_secs(3),
+            )
+        });
         check(seen, &format!("{what} TestState"), &a);
     }
     let Some(created) = created.filter(|a| a.status == 200) else {
@@ -310,10 +327,14 @@ fn run_case(endpoint: &str, rng: &mut Rng, n: u64, seen: &Mutex<Seen>) {
     let start = json!({"stateMachineArn": arn, "input": input});
     if express && rng.below(2) == 0 {
         // The client gives up after two seconds and disconnects, as impatient clients do.
-        let a = call_json(endpoint, "StartSyncExecution", &start, Duration::from_secs(2));
+        let a = traced(format!("{what} StartSyncExecution"), || {
+            call_json(endpoint, "StartSyncExecution", &start, Duration::from_secs(2))
+        });
         check(seen, &format!("{what} StartSyncExecution"), &a);
     } else {
-        let a = call_json(endpoint, "StartExecution", &start, quick);
+        let a = traced(format!("{what} StartExecution"), || {
+            call_json(endpoint, "StartExecution", &start, quick)
+        });
         check(seen, &format!("{what} StartExecution"), &a);
         if let Some(a) = a.filter(|a| a.status == 200)
             && !express
@@ -380,7 +401,12 @@ fn hostile_workflows_never_take_the_server_down_or_stall_the_api() {
                         .unwrap()
                         .push("ListStateMachines: no answer within 5 s".into()),
                 }
-                slowest_ms.fetch_max(t.elapsed().as_millis() as u64, Ordering::Relaxed);
+                let took = t.elapsed();
+                if took >= RESPONSIVE {
+                    let during = IN_FLIGHT.lock().unwrap().join("; ");
+                    stalls.lock().unwrap().push(format!("{took:?} while: {during}"));
+                }
+                slowest_ms.fetch_max(took.as_millis() as u64, Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(100));
             }
         })
@@ -456,6 +482,10 @@ fn hostile_workflows_never_take_the_server_down_or_stall_the_api() {
     let failures = failures.lock().unwrap();
     assert!(failures.is_empty(), "monitor (seed {seed}):\n{}", failures.join("\n"));
     let slowest = Duration::from_millis(slowest_ms.load(Ordering::Relaxed));
-    assert!(slowest < RESPONSIVE, "the API stalled for {slowest:?} (seed {seed})");
+    assert!(
+        slowest < RESPONSIVE,
+        "the API stalled for {slowest:?} (seed {seed}):\n{}",
+        stalls.lock().unwrap().join("\n")
+    );
     drop(server);
 }
