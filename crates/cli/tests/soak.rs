@@ -379,9 +379,11 @@ fn hostile_workflows_never_take_the_server_down_or_stall_the_api() {
     let stop = Arc::new(AtomicBool::new(false));
     let slowest_ms = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stalls = Arc::new(Mutex::new(Vec::<String>::new()));
     let monitor = {
         let (stop, slowest_ms, failures, endpoint) =
             (stop.clone(), slowest_ms.clone(), failures.clone(), endpoint.clone());
+        let stalls = stalls.clone();
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
