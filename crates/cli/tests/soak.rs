@@ -5,7 +5,7 @@
 //! and well-formed definitions with one field set to an extreme value.
 //!
 //! The cases are drawn from a seeded generator: `STEPWISE_SOAK_SEED` replays a run (the seed
-//! is printed first), `STEPWISE_SOAK_CASES` sets how many (default 48).
+//! is printed first), `STEPWISE_SOAK_CASES` sets how many (default 200).
 
 mod common;
 
@@ -359,7 +359,7 @@ fn hostile_workflows_never_take_the_server_down_or_stall_the_api() {
     let cases: u64 = std::env::var("STEPWISE_SOAK_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(48);
+        .unwrap_or(200);
     eprintln!("soak: STEPWISE_SOAK_SEED={seed} STEPWISE_SOAK_CASES={cases}");
     let dir = common::temp_dir("soak", "hostile");
     let server = Server::start(&dir, None);
