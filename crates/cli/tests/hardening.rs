@@ -460,17 +460,7 @@ fn signed_call(endpoint: &str, date: &str, signed: &[&str], authorizations: usiz
 #[test]
 fn sigv4_skew_signed_target_and_one_authorization_header() {
     let dir = temp_dir("sigv4");
-    let creds = dir.join("credentials");
-    std::fs::write(
-        &creds,
-        "[default]\naws_access_key_id = AKIDSTEPWISE\naws_secret_access_key = s3cr3t\n",
-    )
-    .unwrap();
-    let server = Server::start_with(
-        &dir.join("data"),
-        None,
-        &["--auth", "--credentials-file", creds.to_str().unwrap()],
-    );
+    let server = Server::start_with_auth(&dir);
     let all = ["content-type", "host", "x-amz-date", "x-amz-target"];
     let e = &server.endpoint;
 

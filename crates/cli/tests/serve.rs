@@ -417,17 +417,7 @@ fn a_waiting_execution_survives_sigkill_and_restart() {
 #[test]
 fn auth_requires_a_valid_signature_from_a_known_key() {
     let dir = temp_dir("auth");
-    let creds = dir.join("credentials");
-    std::fs::write(
-        &creds,
-        "[default]\naws_access_key_id = AKIDSTEPWISE\naws_secret_access_key = s3cr3t\n",
-    )
-    .unwrap();
-    let server = Server::start_with(
-        &dir.join("data"),
-        None,
-        &["--auth", "--credentials-file", creds.to_str().unwrap()],
-    );
+    let server = Server::start_with_auth(&dir);
     let (code, v) = server.aws_as(("AKIDSTEPWISE", "s3cr3t"), &["list-state-machines"]);
     assert_eq!(code, 0, "{v}");
     let (code, err) = server.aws_as(("AKIDSTEPWISE", "wrong"), &["list-state-machines"]);

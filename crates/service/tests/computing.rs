@@ -7,11 +7,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use runtime::{Runtime, RuntimeConfig};
+use runtime::Runtime;
 use serde_json::{Value, json};
 use server::ServerConfig;
 use service::Service;
-use store::SqliteStore;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/StepFunctions";
@@ -28,14 +27,7 @@ fn spin(timeout_seconds: u64) -> String {
 
 /// The server over the real service on 127.0.0.1:0, and its runtime.
 async fn serve(dir: &common::DataDir) -> (SocketAddr, Arc<Runtime>) {
-    let store = SqliteStore::open(&dir.0.join("stepwise.db")).unwrap();
-    let defaults = ServerConfig::default();
-    let cfg = RuntimeConfig {
-        region: defaults.region,
-        account: defaults.account_id,
-        mocks: None,
-    };
-    let rt = Runtime::new(Arc::new(store), cfg).await.unwrap();
+    let rt = common::runtime(dir).await;
     let router = server::router(Arc::new(Service::new(rt.clone())), ServerConfig::default());
     (common::spawn_router(router).await, rt)
 }

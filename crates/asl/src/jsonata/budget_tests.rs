@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::tests::timed;
 use super::*;
 use crate::env::StaticScope;
 
@@ -153,66 +154,25 @@ fn a_smaller_budget_is_honoured() {
     assert!(err.code.as_deref() == Some("D2015") || err.is_memory_limit(), "{err}");
 }
 
-/// Answers every limit question with `answer` and counts the memory hits.
-struct Budgeted {
-    inner: StaticScope,
-    answer: TimeLimit,
-    memory_hits: usize,
-    time_hits: usize,
-}
-
-impl crate::Scope for Budgeted {
-    fn context(&self) -> &Value {
-        self.inner.context()
-    }
-    fn variable(&self, name: &str) -> Option<&Value> {
-        self.inner.variable(name)
-    }
-    fn random_u64(&mut self) -> u64 {
-        self.inner.random_u64()
-    }
-    fn now_ms(&self) -> i64 {
-        self.inner.now_ms()
-    }
-    fn time_limit(&mut self) -> TimeLimit {
-        self.answer
-    }
-    fn time_limit_hit(&mut self) {
-        self.time_hits += 1;
-    }
-    fn memory_limit_hit(&mut self) {
-        self.memory_hits += 1;
-    }
-}
-
-fn budgeted(answer: TimeLimit) -> Budgeted {
-    Budgeted {
-        inner: StaticScope::default(),
-        answer,
-        memory_hits: 0,
-        time_hits: 0,
-    }
-}
-
 #[test]
 fn the_scope_hears_of_memory_hits_and_replays_them() {
     const BOMB: &str = "$reduce([1..32], function($a, $b){ $a & $a }, 'x')";
-    let mut s = budgeted(TimeLimit::Enforce);
+    let mut s = timed(TimeLimit::Enforce);
     let live = eval_with(BOMB, &mut s).unwrap_err();
     assert!(live.is_memory_limit());
-    assert_eq!((s.memory_hits, s.time_hits), (1, 0));
-    let mut s = budgeted(TimeLimit::Enforce);
+    assert_eq!((s.memory_hits, s.hits), (1, 0));
+    let mut s = timed(TimeLimit::Enforce);
     eval_with(r#"$pad("x", 4000000000)"#, &mut s).unwrap_err();
     assert_eq!(s.memory_hits, 1);
 
     // A replay fails the recorded evaluation the same way without running it, even one
     // that would pass now.
-    let mut s = budgeted(TimeLimit::OverBudget);
+    let mut s = timed(TimeLimit::OverBudget);
     assert_eq!(eval_with("$sum([1, 2])", &mut s).unwrap_err(), live);
     assert_eq!(s.memory_hits, 0);
 
     // Lifting the time limit does not lift the memory budget.
-    let mut s = budgeted(TimeLimit::Lifted);
+    let mut s = timed(TimeLimit::Lifted);
     assert!(eval_with(BOMB, &mut s).unwrap_err().is_memory_limit());
 }
 

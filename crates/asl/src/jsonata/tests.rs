@@ -316,12 +316,14 @@ fn runaway_loops_time_out() {
     assert!(err.is_time_limit());
 }
 
-/// A scope that answers every time-limit question with `answer` and counts the hits.
-struct Timed {
+/// A scope that answers every time-limit question with `answer` and counts the questions,
+/// the time-limit hits and the memory-limit hits (the budget tests use it too).
+pub(super) struct Timed {
     inner: StaticScope,
     answer: TimeLimit,
-    asked: usize,
-    hits: usize,
+    pub(super) asked: usize,
+    pub(super) hits: usize,
+    pub(super) memory_hits: usize,
 }
 
 impl crate::Scope for Timed {
@@ -344,14 +346,18 @@ impl crate::Scope for Timed {
     fn time_limit_hit(&mut self) {
         self.hits += 1;
     }
+    fn memory_limit_hit(&mut self) {
+        self.memory_hits += 1;
+    }
 }
 
-fn timed(answer: TimeLimit) -> Timed {
+pub(super) fn timed(answer: TimeLimit) -> Timed {
     Timed {
         inner: scope(),
         answer,
         asked: 0,
         hits: 0,
+        memory_hits: 0,
     }
 }
 

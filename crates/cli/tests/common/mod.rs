@@ -99,6 +99,22 @@ impl Server {
         }
     }
 
+    /// A server under `dir/data` that requires SigV4 from the one key in `dir/credentials`
+    /// (`AKIDSTEPWISE` / `s3cr3t`).
+    pub fn start_with_auth(dir: &Path) -> Server {
+        let creds = dir.join("credentials");
+        std::fs::write(
+            &creds,
+            "[default]\naws_access_key_id = AKIDSTEPWISE\naws_secret_access_key = s3cr3t\n",
+        )
+        .unwrap();
+        Self::start_with(
+            &dir.join("data"),
+            None,
+            &["--auth", "--credentials-file", creds.to_str().unwrap()],
+        )
+    }
+
     /// SIGKILL: no chance to flush or clean up.
     pub fn kill(mut self) {
         self.child.kill().unwrap();

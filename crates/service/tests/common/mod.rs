@@ -32,8 +32,8 @@ impl Drop for DataDir {
     }
 }
 
-/// The service with the server's default region and account.
-pub async fn backend(dir: &DataDir) -> Arc<Service> {
+/// The runtime over the store in `dir`, with the server's default region and account.
+pub async fn runtime(dir: &DataDir) -> Arc<Runtime> {
     let store = SqliteStore::open(&dir.0.join("stepwise.db")).unwrap();
     let defaults = ServerConfig::default();
     let cfg = RuntimeConfig {
@@ -41,8 +41,12 @@ pub async fn backend(dir: &DataDir) -> Arc<Service> {
         account: defaults.account_id,
         mocks: None,
     };
-    let runtime = Runtime::new(Arc::new(store), cfg).await.unwrap();
-    Arc::new(Service::new(runtime))
+    Runtime::new(Arc::new(store), cfg).await.unwrap()
+}
+
+/// The service over [`runtime`].
+pub async fn backend(dir: &DataDir) -> Arc<Service> {
+    Arc::new(Service::new(runtime(dir).await))
 }
 
 /// The router over the real service, with `config`.
