@@ -63,11 +63,13 @@ impl Execution {
                 }
             }
         }
-        if let Some(map) = &out {
-            self.check_assigned(tid, map)?;
+        match out {
+            Some(map) => self.check_assigned(tid, map),
+            None => {
+                self.thread(tid).assigned = None;
+                Ok(())
+            }
         }
-        self.thread(tid).assigned = out;
-        Ok(())
     }
 
     pub(super) fn input_path(&mut self, tid: ThreadId, st: &State) -> Result<Value, StatesError> {

@@ -113,16 +113,15 @@ impl Execution {
 
     /// The `<Type>StateExited` event; variables the state assigned take effect here.
     pub(super) fn exit_event(&mut self, tid: ThreadId, output: &Value) {
-        let assigned = self.thread(tid).assigned.take();
-        if let Some(vars) = &assigned {
-            let bytes = self.vars_bytes_after(tid, vars);
+        let assigned = self.thread(tid).assigned.take().map(|a| {
             let t = self.thread(tid);
-            t.vars_bytes = bytes;
+            t.vars_bytes = a.vars_bytes;
             let map = Arc::make_mut(&mut t.vars);
-            for (k, v) in vars {
+            for (k, v) in &a.vars {
                 map.insert(k.clone(), v.clone());
             }
-        }
+            a.vars
+        });
         if self.cfg.record_history {
             let def = self.def.clone();
             let t = self.thread(tid);

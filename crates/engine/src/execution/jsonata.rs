@@ -62,11 +62,10 @@ impl Execution {
                 map.extend(fields);
             }
         }
-        if let Some(map) = &out {
-            self.check_assigned(tid, map)?;
-            self.thread(tid).assigned = out;
+        match out {
+            Some(map) => self.check_assigned(tid, map),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Output (default: the result, or the input) and Assign, then leave the state.

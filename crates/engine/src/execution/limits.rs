@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::execution::Execution;
 use crate::execution::payload::{json_size, string_len, within_size};
-use crate::execution::thread::ThreadId;
+use crate::execution::thread::{Assigned, ThreadId};
 
 /// AWS: the combined size of all variables in one `Assign` field (so of each variable too).
 pub const MAX_ASSIGN_BYTES: usize = 256 * 1024;
@@ -76,25 +76,31 @@ fn entry_size(name: &str, v: &Value) -> usize {
 }
 
 impl Execution {
-    /// Checks a state's assignments against AWS's variable limits before they are kept.
-    pub(super) fn check_assigned(&mut self, tid: ThreadId, assigned: &Map<String, Value>) -> Result<(), StatesError> {
+    /// Checks a state's assignments against AWS's variable limits before they are kept, and
+    /// keeps them for the state's exit with the size the thread's variables will then have.
+    pub(super) fn check_assigned(&mut self, tid: ThreadId, assigned: Map<String, Value>) -> Result<(), StatesError> {
         // The assignments as one JSON object, measured without copying or serializing them.
         let mut size = 2 + assigned.len().saturating_sub(1);
-        for (k, v) in assigned {
+        for (k, v) in &assigned {
             size += string_len(k) + 1;
             if size > MAX_ASSIGN_BYTES || !within_size(v, MAX_ASSIGN_BYTES - size) {
                 return Err(self.variable_limit_error(tid, "the assigned variables", MAX_ASSIGN_BYTES));
             }
             size += json_size(v);
         }
-        if self.vars_bytes_after(tid, assigned) > MAX_VARIABLES_BYTES {
+        let vars_bytes = self.vars_bytes_after(tid, &assigned);
+        if vars_bytes > MAX_VARIABLES_BYTES {
             return Err(self.variable_limit_error(tid, "the execution's variables", MAX_VARIABLES_BYTES));
         }
+        self.thread(tid).assigned = Some(Assigned {
+            vars: assigned,
+            vars_bytes,
+        });
         Ok(())
     }
 
     /// The size of the thread's variables once `assigned` takes effect.
-    pub(super) fn vars_bytes_after(&mut self, tid: ThreadId, assigned: &Map<String, Value>) -> usize {
+    fn vars_bytes_after(&mut self, tid: ThreadId, assigned: &Map<String, Value>) -> usize {
         let t = self.thread(tid);
         let mut total = t.vars_bytes;
         for (k, v) in assigned {

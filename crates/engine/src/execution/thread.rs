@@ -64,7 +64,7 @@ pub(super) struct Thread {
     /// assigned so the execution's variable limit is checked without walking them all.
     pub(super) vars_bytes: usize,
     /// Variables assigned by the current state, applied when it exits.
-    pub(super) assigned: Option<Map<String, Value>>,
+    pub(super) assigned: Option<Assigned>,
     /// The current Map/Parallel state has recorded its `…StateStarted` event, so a failure
     /// that is not retried records `…StateFailed`.
     pub(super) fanout_started: bool,
@@ -185,4 +185,11 @@ impl Execution {
             other => self.thread(tid).phase = other,
         }
     }
+}
+
+/// A state's assignments, checked against the variable limits, waiting for the state's exit.
+pub(super) struct Assigned {
+    pub(super) vars: Map<String, Value>,
+    /// The size of the thread's variables once these take effect (measured by the check).
+    pub(super) vars_bytes: usize,
 }
