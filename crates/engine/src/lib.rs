@@ -41,7 +41,10 @@ pub mod time;
 ///   Also in 3: a durable runtime runs executions in slices of a step budget
 ///   ([`Execution::set_step_budget`], [`STEP_BUDGET`]) and journals [`Input::Continue`]
 ///   between them. Versions 1 and 2 ran without a budget and replay without one.
-pub const REPLAY_VERSION: u32 = 3;
+/// - 4: a slice also ends when the driver's [`SliceTimer`] says it ran long enough; where
+///   it did is journaled ([`Execution::take_cut`]) and replayed ([`Execution::replay_cut`]).
+///   A version 3 journal holds no cuts and replays identically.
+pub const REPLAY_VERSION: u32 = 4;
 
 /// The step budget (states entered per call) a durable runtime runs replay version 3
 /// executions under. Where a slice ends is part of what a journal replays to: changing
@@ -49,5 +52,5 @@ pub const REPLAY_VERSION: u32 = 3;
 pub const STEP_BUDGET: u64 = 256;
 
 pub use command::{Command, CommandId, Input, TaskRequest};
-pub use execution::{Execution, ExecutionConfig, Outcome, Progress};
+pub use execution::{Execution, ExecutionConfig, Outcome, Progress, SliceTimer};
 pub use history::{EventDetails, EventKind, HistoryEvent};

@@ -16,7 +16,8 @@
 //! `States.Runtime` and a cause saying why, instead of continuing on rules it was not
 //! written under.
 //!
-//! Executions compute in slices of [`engine::STEP_BUDGET`] states: between slices the
+//! Executions compute in slices of at most [`engine::STEP_BUDGET`] states and about 20 ms
+//! (`deadline.rs`; where the time ended a slice is journaled): between slices the
 //! actor reads its mailbox, so StopExecution, time-outs and a StartSyncExecution client that
 //! went away reach a computing execution, and a Standard one commits each slice. Slices
 //! after the first run on a bounded pool off the request threads (`compute.rs`), so the
@@ -30,6 +31,7 @@
 mod actor;
 mod clock;
 mod compute;
+mod deadline;
 mod error;
 mod guard;
 mod replay;

@@ -35,7 +35,8 @@ pub(crate) const ENGINE_REPLAY_VERSION: u32 = engine::REPLAY_VERSION;
 /// here. Version 1 journals record no JSONata time-outs ([`TIME_LIMITS_JOURNALED`]) and
 /// replay with the limit in force, as they were run. Version 2 journals differ from 3 only
 /// where an execution met one of AWS's limits that 3 applies (the checked replay reports it).
-pub(crate) const COMPATIBLE_REPLAY_VERSIONS: &[u32] = &[ENGINE_REPLAY_VERSION, 2, 1];
+/// Version 3 journals are version 4 ones without cuts.
+pub(crate) const COMPATIBLE_REPLAY_VERSIONS: &[u32] = &[ENGINE_REPLAY_VERSION, 3, 2, 1];
 
 /// The first replay version whose executions run in slices of [`engine::STEP_BUDGET`]
 /// transitions, with [`Input::Continue`] journaled between slices.
@@ -218,26 +219,29 @@ pub(crate) fn client_input(events: &mut [StoredEvent], input: &str) {
     }
 }
 
-/// The journal entry of a step: the input fed, and the JSONata evaluations of the step
-/// that ran out of time.
+/// The journal entry of a step: the input fed, the JSONata evaluations of the step that
+/// ran out of time, and where the slice timer ended it.
 pub(crate) fn journal_entry(exec: &mut Execution, seq: u64, now_ms: i64, input: &Input) -> JournalEntry {
     JournalEntry {
         seq,
         now_ms,
         input: serde_json::to_value(input).unwrap_or(Value::Null),
         time_limit_hits: exec.take_time_limit_hits(),
+        cut: exec.take_cut(),
     }
 }
 
-/// The journal entry of the `start` step ([`START_SEQ`]), when it has time-limit hits to
-/// record.
+/// The journal entry of the `start` step ([`START_SEQ`]), when it has time-limit hits or
+/// a cut to record.
 pub(crate) fn start_entry(exec: &mut Execution, now_ms: i64) -> Option<JournalEntry> {
     let hits = exec.take_time_limit_hits();
-    (!hits.is_empty()).then(|| JournalEntry {
+    let cut = exec.take_cut();
+    (!hits.is_empty() || cut.is_some()).then(|| JournalEntry {
         seq: START_SEQ,
         now_ms,
         input: Value::String(START_INPUT.into()),
         time_limit_hits: hits,
+        cut,
     })
 }
 
@@ -281,6 +285,9 @@ pub(crate) fn replay_sliced(
         exec.replay_time_limits(journal.iter().flat_map(|e| e.time_limit_hits.iter().copied()));
     }
     exec.set_step_budget(budget);
+    if let Some(n) = journal.iter().find(|e| e.seq == START_SEQ).and_then(|e| e.cut) {
+        exec.replay_cut(n);
+    }
     let mut progress = exec.start(rec.start_ms);
     let mut outstanding: BTreeMap<CommandId, Command> = BTreeMap::new();
     track(&mut outstanding, drain(&mut exec));
@@ -299,12 +306,19 @@ pub(crate) fn replay_sliced(
         if input == Input::Redrive {
             outstanding.clear();
         }
+        if let Some(n) = entry.cut {
+            exec.replay_cut(n);
+        }
         progress = exec.handle(input, entry.now_ms);
         track(&mut outstanding, drain(&mut exec));
         events.extend(exec.take_history().iter().map(to_stored));
         seq = entry.seq;
     }
     exec.end_replay();
+    if budget.is_some() {
+        // The journal placed the slices so far; from here on they are timed.
+        exec.set_slice_timer(Some(crate::deadline::timer()));
+    }
     Ok(Rebuilt {
         exec,
         outstanding,

@@ -17,6 +17,7 @@ use tracing::Instrument;
 use crate::actor::{Actor, Msg, drain, end_of, to_stored};
 use crate::clock::Clock;
 use crate::compute::Compute;
+use crate::deadline;
 use crate::error::RuntimeError;
 use crate::replay::{self, ENGINE_REPLAY_VERSION, Rebuilt, Unreplayable, track};
 use crate::tasks::TaskAnswers;
@@ -344,7 +345,7 @@ impl Runtime {
             replay_version: ENGINE_REPLAY_VERSION,
         };
         let mut exec = Execution::new(def, exec_config(&rec), input);
-        exec.set_step_budget(replay::step_budget(rec.replay_version));
+        deadline::pace(&mut exec, rec.replay_version);
         let progress = exec.start(rec.start_ms);
         let commands = drain(&mut exec);
         Ok(Prepared {

@@ -177,6 +177,11 @@ pub struct JournalEntry {
     /// journals written before it was).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_limit_hits: Vec<u64>,
+    /// How many states the step entered when the runtime's slice timer ended it (`None`
+    /// when it ended otherwise, and in journals written before slices were timed): a
+    /// replay ends the step at the same state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut: Option<u64>,
 }
 
 /// The final state of an execution that ended in this step.

@@ -147,6 +147,7 @@ fn entry(seq: u64) -> JournalEntry {
         now_ms: 1_700_000_000_000 + seq as i64,
         input: json!({"Step": seq, "f": 0.1}),
         time_limit_hits: if seq == 2 { vec![0, 7] } else { Vec::new() },
+        cut: if seq == 3 { Some(17) } else { None },
     }
 }
 

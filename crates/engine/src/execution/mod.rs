@@ -31,6 +31,7 @@ mod limits;
 mod payload;
 mod random;
 mod scope;
+mod slicing;
 mod states;
 mod task;
 mod thread;
@@ -38,6 +39,7 @@ mod time_limit;
 
 pub use inspect::Inspection;
 pub(crate) use inspect::Probe;
+pub use slicing::SliceTimer;
 use thread::{Phase, Thread, ThreadId};
 use time_limit::TimeLimits;
 
@@ -191,10 +193,8 @@ pub struct Execution {
     probe: Option<Box<Probe>>,
     /// JSONata's wall-clock limit, numbered for replay (see `time_limit.rs`).
     time_limits: TimeLimits,
-    /// The most states one call may enter ([`Execution::set_step_budget`]).
-    step_budget: Option<u64>,
-    /// The transition count at which the current call yields.
-    slice_end: Option<u64>,
+    /// Where a call stops (`slicing.rs`).
+    slicing: slicing::Slicing,
 }
 
 /// What a call to [`Execution::start`] or [`Execution::handle`] left to do.
@@ -231,20 +231,8 @@ impl Execution {
             timeout_timer: None,
             probe: None,
             time_limits: TimeLimits::default(),
-            step_budget: None,
-            slice_end: None,
+            slicing: Default::default(),
         }
-    }
-
-    /// Bounds every later call of [`Execution::start`] and [`Execution::handle`] to
-    /// entering `transitions` states (`None`: no bound). A driver that must stay responsive
-    /// (stop requests, time-outs, other executions) runs a long computation in slices: a
-    /// call that spends its budget reports [`Progress::Yielded`], and [`Input::Continue`]
-    /// picks up where it stopped. Counting transitions instead of time keeps the pauses
-    /// where a replay under the same budget puts them, so what arrived between slices
-    /// replays at the same point.
-    pub fn set_step_budget(&mut self, transitions: Option<u64>) {
-        self.step_budget = transitions;
     }
 
     /// Starts the execution at `now_ms` and runs it as far as it goes without the world

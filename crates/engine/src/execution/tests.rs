@@ -278,6 +278,68 @@ fn a_step_budget_moves_pauses_but_not_the_history() {
     assert_eq!(sliced.history(), whole.history());
 }
 
+/// A slice timer that expires at its `after`-th question in each slice.
+struct Asks {
+    after: u32,
+    asked: u32,
+}
+
+impl crate::SliceTimer for Asks {
+    fn start(&mut self) {
+        self.asked = 0;
+    }
+    fn expired(&mut self) -> bool {
+        self.asked += 1;
+        self.asked >= self.after
+    }
+}
+
+#[test]
+fn a_slice_timer_cuts_slices_and_a_replay_cuts_them_alike() {
+    let mut live = recorded(counting_loops());
+    live.set_step_budget(Some(100));
+    live.set_slice_timer(Some(Box::new(Asks { after: 4, asked: 0 })));
+    let mut replay = recorded(counting_loops());
+    replay.set_step_budget(Some(100));
+    let mut progress = live.start(1_000);
+    let mut cuts = vec![live.take_cut()];
+    while progress == Progress::Yielded {
+        progress = live.handle(Input::Continue, 1_000);
+        cuts.push(live.take_cut());
+    }
+    // Each slice entered its first state unasked, then asked before each further one.
+    assert!(cuts[..cuts.len() - 1].iter().all(|c| *c == Some(4)), "{cuts:?}");
+    let mut calls = 0;
+    for cut in &cuts {
+        if let Some(n) = cut {
+            replay.replay_cut(*n);
+        }
+        let p = if calls == 0 {
+            replay.start(1_000)
+        } else {
+            replay.handle(Input::Continue, 1_000)
+        };
+        assert_eq!(replay.take_cut(), None, "a replayed cut is not reported again");
+        calls += 1;
+        if calls < cuts.len() {
+            assert_eq!(p, Progress::Yielded, "call {calls}");
+        }
+    }
+    assert_eq!(replay.outcome(), live.outcome());
+    assert_eq!(replay.history(), live.history());
+    assert_eq!(replay.transitions(), live.transitions());
+}
+
+#[test]
+fn the_step_budget_still_ends_a_slice_the_timer_lets_run() {
+    let mut exec = recorded(counting_loops());
+    exec.set_step_budget(Some(10));
+    exec.set_slice_timer(Some(Box::new(Asks { after: 1_000, asked: 0 })));
+    assert_eq!(exec.start(1_000), Progress::Yielded);
+    assert_eq!(exec.transitions(), 10);
+    assert_eq!(exec.take_cut(), None, "the budget, not the timer, ended it");
+}
+
 #[test]
 fn a_yielded_execution_stops_at_its_next_input() {
     let mut exec = recorded(counting_loops());

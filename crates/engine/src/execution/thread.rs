@@ -74,12 +74,12 @@ pub(super) struct Thread {
 }
 
 impl Execution {
-    /// Runs ready threads until none is left, the execution ends, or the step budget of
-    /// this call is spent (see [`Execution::set_step_budget`]). A thread cut short goes back
+    /// Runs ready threads until none is left, the execution ends, or this call's slice
+    /// ends (the step budget or the slice timer, `slicing.rs`). A thread cut short goes back
     /// to the front of the queue, so continuing later runs exactly what an unbudgeted run
     /// would have run next: the budget moves pauses, never the order of the work.
     pub(super) fn run(&mut self) -> Progress {
-        self.slice_end = self.step_budget.map(|n| self.transitions.saturating_add(n.max(1)));
+        self.slicing.begin(self.transitions, None);
         while let Some(tid) = self.ready.pop_front() {
             if self.outcome.is_some() {
                 self.ready.clear();
@@ -105,7 +105,7 @@ impl Execution {
             };
             match t.phase {
                 Phase::Enter => {
-                    if self.slice_end.is_some_and(|end| self.transitions >= end) {
+                    if self.slicing.stops_at(self.transitions) {
                         return false;
                     }
                     self.enter(tid)

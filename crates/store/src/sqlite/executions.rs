@@ -42,11 +42,11 @@ fn insert_history(c: &Connection, id: i64, arn: &str, events: &[EventRow], journ
     if !journal.is_empty() {
         let mut stmt = c
             .prepare_cached(
-                "INSERT INTO journal (execution_id, seq, now_ms, input, time_limit_hits) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO journal (execution_id, seq, now_ms, input, time_limit_hits, cut) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
             .map_err(backend)?;
         for j in journal {
-            stmt.execute(params![id, j.seq, j.now_ms, j.input, j.time_limit_hits])
+            stmt.execute(params![id, j.seq, j.now_ms, j.input, j.time_limit_hits, j.cut])
                 .map_err(|err| constraint(err, &format!("journal entry {} of {arn}", j.seq), arn))?;
         }
     }
@@ -230,7 +230,7 @@ pub(super) fn journal(s: &SqliteStore, execution_arn: &str) -> Result<Vec<Journa
     s.read(move |c| {
         let mut s = c
             .prepare_cached(
-                "SELECT seq, now_ms, input, time_limit_hits FROM journal \
+                "SELECT seq, now_ms, input, time_limit_hits, cut FROM journal \
                  WHERE execution_id = (SELECT id FROM executions WHERE arn = ?1) ORDER BY seq",
             )
             .map_err(backend)?;

@@ -259,6 +259,10 @@ pub(crate) fn journal_entry(r: &Row) -> rusqlite::Result<JournalEntry> {
             Some(v) => serde_json::from_value(v).map_err(|e| bad(3, format!("time-limit hits: {e}")))?,
             None => Vec::new(),
         },
+        cut: match r.get::<_, Option<i64>>(4)? {
+            Some(n) => Some(u64::try_from(n).map_err(|_| bad(4, format!("bad cut {n}")))?),
+            None => None,
+        },
     })
 }
 
@@ -296,6 +300,7 @@ pub(crate) struct JournalRow {
     pub input: String,
     /// JSON array, or NULL when there are none.
     pub time_limit_hits: Option<String>,
+    pub cut: Option<i64>,
 }
 
 impl JournalRow {
@@ -309,6 +314,7 @@ impl JournalRow {
             } else {
                 Some(json_text(&serde_json::json!(j.time_limit_hits))?)
             },
+            cut: j.cut.map(|n| to_i64(n, "journal cut")).transpose()?,
         })
     }
 }

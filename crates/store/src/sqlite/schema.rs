@@ -147,6 +147,11 @@ ALTER TABLE journal ADD COLUMN time_limit_hits TEXT;
     r#"
 ALTER TABLE executions ADD COLUMN unsettled INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 5: where the runtime's slice timer ended a step (the number of states it entered;
+    // NULL when the step ended otherwise, as in every older row).
+    r#"
+ALTER TABLE journal ADD COLUMN cut INTEGER;
+"#,
 ];
 
 /// The schema version this build writes.
