@@ -173,6 +173,24 @@ fn bombs() -> Vec<Bomb> {
             test_state: true,
         },
         Bomb {
+            // 40 M characters, a value each: gigabytes inside one built-in.
+            name: "split",
+            state: jsonata_pass(r#"$count($split($pad("", 40000000, "ab"), ""))"#),
+            input: json!({}),
+            error: "States.QueryEvaluationError",
+            cause: OVER_BUDGET,
+            test_state: true,
+        },
+        Bomb {
+            // 200,000 matches, each replaced by 10,000 characters: 2 GB.
+            name: "replace",
+            state: jsonata_pass(r#"$length($replace($pad("", 200000, "a"), "a", $pad("", 10000, "b")))"#),
+            input: json!({}),
+            error: "States.QueryEvaluationError",
+            cause: OVER_BUDGET,
+            test_state: true,
+        },
+        Bomb {
             name: "range",
             state: jsonata_pass("[1..5000000]"),
             input: json!({}),

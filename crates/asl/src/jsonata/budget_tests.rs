@@ -233,3 +233,56 @@ fn join_still_joins() {
     s.variables.insert("join".into(), json!("var"));
     assert_eq!(eval_with("$join", &mut s).unwrap(), Some(json!("var")));
 }
+
+#[test]
+fn split_replace_and_match_that_would_build_too_much_fail_before_they_do() {
+    let big = r#"$pad("", 20000000, "ab")"#;
+    memory_error(&format!(r#"$count($split({big}, ""))"#));
+    memory_error(&format!(r#"$count({big} ~> $split(""))"#));
+    memory_error(&format!(r#"$count($split({big}, /b/))"#));
+    memory_error(&format!(r#"$count($split({big}, "a"))"#));
+    memory_error(&format!(r#"$length($replace({big}, "a", $pad("", 100, "c")))"#));
+    memory_error(&format!(r#"$length($replace({big}, /a/, "cccccccc"))"#));
+    memory_error(&format!(r#"$count($match({big}, /a/))"#));
+    // The context stands for the string.
+    memory_error(&format!(r#"{big}.$count($split(""))"#));
+    memory_error(&format!(r#"{big}.$length($replace("a", "cccccccccccc"))"#));
+    // Reached by reference too (the call is guarded where it happens).
+    memory_error(&format!(r#"($s := {big}; $count($split($s, "")))"#));
+}
+
+#[test]
+fn split_replace_and_match_still_work_as_before() {
+    let cases = [
+        (r#"$split("a,b,c", ",")"#, json!(["a", "b", "c"])),
+        (r#"$split("a,b,c", ",", 2)"#, json!(["a", "b"])),
+        (r#"$split("abc", "")"#, json!(["a", "b", "c"])),
+        (r#"$split("a1b22c", /[0-9]+/)"#, json!(["a", "b", "c"])),
+        (r#""x-y" ~> $split("-")"#, json!(["x", "y"])),
+        (r#"$states.input.name.$split("o")"#, json!(["f", "", ""])),
+        (r#"($split := function($x){ $x & "!" }; $split("hi"))"#, json!("hi!")),
+        (
+            r#"$map(["a b", "c d"], $split(?, " "))"#,
+            json!([["a", "b"], ["c", "d"]]),
+        ),
+        (r#"$split($split("a,b", ",")[0], "")"#, json!(["a"])),
+        (r#"$replace("hello", "l", "L")"#, json!("heLLo")),
+        (r#"$replace("hello", "l", "L", 1)"#, json!("heLlo")),
+        (
+            r#"$replace("hello", /l+/, function($m){ $uppercase($m.match) })"#,
+            json!("heLLo"),
+        ),
+        (r#"$states.input.name.$replace("o", "0")"#, json!("f00")),
+        (r#"$count($match("a1b2", /[0-9]/))"#, json!(2)),
+        (r#"$match("ab", /b/).index"#, json!(1)),
+        (r#"$length($replace($pad("", 100000, "a"), "a", "bb"))"#, json!(200000)),
+    ];
+    for (text, want) in cases {
+        assert_eq!(eval(text).unwrap(), Some(want), "{text}");
+    }
+    // Type errors are the built-ins' own.
+    for (text, code) in [(r#"$split(1, ",")"#, "T0410"), (r#"$replace("a", "", "b")"#, "D3010")] {
+        let e = eval(text).unwrap_err();
+        assert_eq!(e.code.as_deref(), Some(code), "{text}: {e}");
+    }
+}

@@ -16,7 +16,7 @@ use super::convert::{Projection, from_jvalue, project, type_name};
 use super::fast::{self, Fast};
 use super::functions::{self, CLOCK_FUNCTIONS, RANDOM_FUNCTIONS};
 use super::{Dialect, JsonataError, Options, TimeLimit, millis};
-use super::{join, pad};
+use super::{guard, join, pad};
 use crate::env::Scope;
 use crate::error::{StatesError, names};
 
@@ -41,6 +41,9 @@ pub struct Expression {
     overrides_pad: bool,
     /// It names `join`, renamed in `ast` to a `$join` that checks its result's size ([`join`]).
     rewrites_join: bool,
+    /// It calls `$split`, `$replace` or `$match`, each call preceded in `ast` by a check of
+    /// its result's size ([`guard`]).
+    guards_calls: bool,
     options: Options,
 }
 
@@ -99,6 +102,10 @@ impl Expression {
         if rewrites_join {
             join::rewrite(&mut ast);
         }
+        let guards_calls = guard::GUARDED.iter().any(|f| analysis.functions.contains(*f));
+        if guards_calls {
+            guard::rewrite(&mut ast);
+        }
         let fast = fast::compile(&ast, &options, draws_randomness);
         let host_functions = functions::Names::used_by(|name| analysis.uses(name));
         let overrides_pad = analysis.uses("pad");
@@ -112,6 +119,7 @@ impl Expression {
             host_functions,
             overrides_pad,
             rewrites_join,
+            guards_calls,
             options,
         })
     }
@@ -192,6 +200,11 @@ impl Expression {
         if self.rewrites_join {
             let max = limits.max_memory;
             ev.register_fn(join::HOST_NAME, move |args: &[JValue]| join::join(args, max))
+                .map_err(|e| JsonataError::from_message(e.message()))?;
+        }
+        if self.guards_calls {
+            let max = limits.max_memory;
+            ev.register_fn(guard::HOST_NAME, move |args: &[JValue]| guard::guard(args, max))
                 .map_err(|e| JsonataError::from_message(e.message()))?;
         }
         let on_exceed = || cancel.cancel();

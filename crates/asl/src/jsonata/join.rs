@@ -30,105 +30,28 @@ fn fix(name: &mut String) {
     }
 }
 
-/// Renames every `join` in `root` to [`HOST_NAME`]. Uses an explicit stack, so deep
-/// expressions cannot overflow it.
+/// Renames every `join` in `root` to [`HOST_NAME`].
 pub(crate) fn rewrite(root: &mut AstNode) {
-    let mut stack: Vec<&mut AstNode> = vec![root];
-    while let Some(node) = stack.pop() {
-        match node {
-            AstNode::Variable(name) => fix(name),
-            AstNode::Function { name, args, .. } => {
-                fix(name);
-                stack.extend(args.iter_mut());
-            }
-            AstNode::Path { steps } => {
-                for step in steps {
-                    if let Some(v) = step.focus.as_mut() {
+    super::walk::each_node_mut(root, |node| match node {
+        AstNode::Variable(name) | AstNode::Function { name, .. } => fix(name),
+        AstNode::Path { steps } => {
+            for step in steps {
+                if let Some(v) = step.focus.as_mut() {
+                    fix(v);
+                }
+                if let Some(v) = step.index_var.as_mut() {
+                    fix(v);
+                }
+                for stage in &mut step.stages {
+                    if let Stage::Index(v) = stage {
                         fix(v);
                     }
-                    if let Some(v) = step.index_var.as_mut() {
-                        fix(v);
-                    }
-                    for stage in &mut step.stages {
-                        match stage {
-                            Stage::Filter(e) => stack.push(e),
-                            Stage::Index(v) => fix(v),
-                            Stage::KeepArray => {}
-                        }
-                    }
-                    stack.push(&mut step.node);
                 }
             }
-            AstNode::Binary { lhs, rhs, .. } => {
-                stack.push(lhs);
-                stack.push(rhs);
-            }
-            AstNode::Unary { operand, .. } => stack.push(operand),
-            AstNode::Call { procedure, args } => {
-                stack.push(procedure);
-                stack.extend(args.iter_mut());
-            }
-            AstNode::Lambda { params, body, .. } => {
-                params.iter_mut().for_each(fix);
-                stack.push(body);
-            }
-            AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
-                stack.extend(items.iter_mut());
-            }
-            AstNode::Object(pairs) => {
-                for (k, v) in pairs {
-                    stack.push(k);
-                    stack.push(v);
-                }
-            }
-            AstNode::ObjectTransform { input, pattern } => {
-                stack.push(input);
-                for (k, v) in pattern {
-                    stack.push(k);
-                    stack.push(v);
-                }
-            }
-            AstNode::Conditional {
-                condition,
-                then_branch,
-                else_branch,
-            } => {
-                stack.push(condition);
-                stack.push(then_branch);
-                if let Some(e) = else_branch {
-                    stack.push(e);
-                }
-            }
-            AstNode::FunctionApplication(e) => stack.push(e),
-            AstNode::Sort { input, terms } => {
-                stack.push(input);
-                stack.extend(terms.iter_mut().map(|(t, _)| t));
-            }
-            AstNode::Transform {
-                location,
-                update,
-                delete,
-            } => {
-                stack.push(location);
-                stack.push(update);
-                if let Some(d) = delete {
-                    stack.push(d);
-                }
-            }
-            AstNode::String(_)
-            | AstNode::Name(_)
-            | AstNode::Number(_)
-            | AstNode::Boolean(_)
-            | AstNode::Null
-            | AstNode::Undefined
-            | AstNode::Placeholder
-            | AstNode::Regex { .. }
-            | AstNode::ParentVariable(_)
-            | AstNode::Wildcard
-            | AstNode::Descendant
-            | AstNode::Parent(_) => {}
         }
-    }
+        AstNode::Lambda { params, .. } => params.iter_mut().for_each(fix),
+        _ => {}
+    });
 }
 
 fn not_strings() -> EvaluatorError {

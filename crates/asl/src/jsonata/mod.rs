@@ -35,9 +35,11 @@ mod convert;
 mod expression;
 mod fast;
 mod functions;
+mod guard;
 mod join;
 mod pad;
 mod template;
+mod walk;
 
 pub use convert::type_name;
 pub use expression::{Bindings, Expression};
