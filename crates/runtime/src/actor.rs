@@ -70,14 +70,20 @@ impl Actor {
                 return self.abandon();
             }
             let now = self.rt.now_ms();
-            progress = if msg.input == Input::Continue {
-                match Box::pin(self.slice_on_pool(now)).await {
+            let rt = self.rt.clone();
+            let here = match msg.input {
+                Input::Continue => None,
+                _ => rt.compute().try_inline(),
+            };
+            progress = if here.is_some() {
+                self.exec().handle(msg.input.clone(), now)
+            } else {
+                match Box::pin(self.slice_on_pool(now, msg.input.clone())).await {
                     Some(p) => p,
                     None => return self.abandon(),
                 }
-            } else {
-                self.exec().handle(msg.input.clone(), now)
             };
+            drop(here);
             if let Err(e) = self.persist(Some((now, msg.input))).await {
                 // The execution stays open in the store and resumes at the next start.
                 tracing::error!(arn = %self.arn, retryable = e.is_retryable(), "cannot record a step, the execution resumes at the next start: {e}");
@@ -125,13 +131,14 @@ impl Actor {
         }
     }
 
-    /// Runs the next slice of a computation on the compute pool; `None` if it panicked.
+    /// Feeds `input` and runs the slice it starts on the compute pool; `None` if it
+    /// panicked.
     ///
     /// An Express execution (nothing to commit between slices) runs up to
     /// [`SLICES_PER_TURN`] slices per turn while its mailbox stays empty and its client
     /// stays, so a long loop pays one thread hop per several slices; a Standard one comes
     /// back after each slice to commit it.
-    async fn slice_on_pool(&mut self, now: i64) -> Option<Progress> {
+    async fn slice_on_pool(&mut self, now: i64, input: Input) -> Option<Progress> {
         let mut exec = self.exec.take()?;
         let turn = if self.durable { 1 } else { SLICES_PER_TURN };
         // The mailbox goes along to be looked at (not read) between slices.
@@ -142,7 +149,7 @@ impl Actor {
         let ran = rt
             .compute()
             .run(move || {
-                let mut p = exec.handle(Input::Continue, now);
+                let mut p = exec.handle(input, now);
                 for _ in 1..turn {
                     if p != Progress::Yielded || !rx.is_empty() || done.as_ref().is_some_and(|d| d.is_closed()) {
                         break;

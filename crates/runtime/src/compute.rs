@@ -1,9 +1,13 @@
 //! Where executions compute: a bounded pool off the threads that serve requests.
 //!
-//! An execution's CPU work runs in slices of [`engine::STEP_BUDGET`] transitions. The
-//! first slice after an input runs where the input arrived (the actor's task), so a short
-//! execution (a few Pass states) costs no thread hop; every further slice of a long
-//! computation runs here, on tokio's blocking threads, at most [`Compute::size`] at once.
+//! An execution's CPU work runs in slices of at most [`engine::STEP_BUDGET`] transitions
+//! and about 20 ms (`deadline.rs`). The first slice after an input runs where the input
+//! arrived (the request's or the actor's task), so a short execution (a few Pass states)
+//! costs no thread hop — but only while fewer than [`Compute::size`] first slices run so
+//! ([`Compute::inline_or_pooled`]): one state can take seconds (a JSONata evaluation runs up
+//! to its time limit), and first slices on every request thread at once would leave none
+//! to answer. Every further slice of a long computation runs here, on tokio's blocking
+//! threads, at most [`Compute::size`] at once.
 //! A slot is held for one slice and then queued for again behind everyone waiting (tokio's
 //! semaphore is FIFO), so CPU-bound executions take turns and none starves the others.
 //!
@@ -16,11 +20,13 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::task::JoinError;
 
 pub(crate) struct Compute {
     slots: Arc<Semaphore>,
+    /// First slices running where their input arrived.
+    inline: Semaphore,
     size: usize,
 }
 
@@ -34,6 +40,7 @@ impl Compute {
     pub(crate) fn with_size(size: usize) -> Compute {
         Compute {
             slots: Arc::new(Semaphore::new(size)),
+            inline: Semaphore::new(size),
             size,
         }
     }
@@ -41,6 +48,24 @@ impl Compute {
     /// How many slices run at once at most.
     pub(crate) fn size(&self) -> usize {
         self.size
+    }
+
+    /// Runs `work` (a first slice) right here when fewer than [`Compute::size`] first slices
+    /// run inline already, else as [`Compute::run`] does.
+    pub(crate) async fn inline_or_pooled<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, JoinError> {
+        match self.try_inline() {
+            Some(_here) => Ok(work()),
+            None => self.run(work).await,
+        }
+    }
+
+    /// A place for a first slice where its input arrived, held while it runs; `None` when
+    /// [`Compute::size`] first slices run so already (the slice goes to the pool).
+    pub(crate) fn try_inline(&self) -> Option<SemaphorePermit<'_>> {
+        self.inline.try_acquire().ok()
     }
 
     /// Runs `work` (one slice) on a blocking thread once a slot is free.

@@ -20,4 +20,7 @@ pub enum RuntimeError {
     Store(#[from] store::StoreError),
     #[error("the runtime is shutting down")]
     ShuttingDown,
+    /// The engine panicked on the compute pool while it started an execution.
+    #[error("the execution's engine failed: {0}")]
+    Engine(String),
 }

@@ -201,13 +201,14 @@ impl Runtime {
     /// the same execution. The engine's first slice (at most [`engine::STEP_BUDGET`]
     /// states) runs before the reply; a longer computation goes on after it.
     pub async fn start_execution(self: &Arc<Self>, req: StartRequest) -> Result<ExecutionRecord, RuntimeError> {
+        let (prepared, req) = self.prepare_first_slice(req).await?;
         let Prepared {
             rec,
             exec,
             commands,
             tasks,
             progress,
-        } = self.prepare(&req)?;
+        } = prepared?;
         match req.target.kind {
             WorkflowType::Standard => {
                 let mut rec = rec;
@@ -262,13 +263,14 @@ impl Runtime {
     /// StartSyncExecution: runs an Express execution and waits for its end. Dropping the
     /// returned future (the client went away) stops the execution.
     pub async fn start_sync(self: &Arc<Self>, req: StartRequest) -> Result<SyncResult, RuntimeError> {
+        let (prepared, _) = self.prepare_first_slice(req).await?;
         let Prepared {
             mut rec,
             exec,
             commands,
             tasks,
             progress,
-        } = self.prepare(&req)?;
+        } = prepared?;
         let outcome = match exec.outcome() {
             Some(o) => o.clone(),
             None => {
@@ -291,6 +293,19 @@ impl Runtime {
             record: rec,
             billed_duration_ms: billed,
         })
+    }
+
+    /// [`Runtime::prepare`] where the request is, or on the compute pool when enough first
+    /// slices run on request threads already (`compute.rs`); the request comes back along.
+    async fn prepare_first_slice(
+        self: &Arc<Self>,
+        req: StartRequest,
+    ) -> Result<(Result<Prepared, RuntimeError>, StartRequest), RuntimeError> {
+        let rt = self.clone();
+        self.compute
+            .inline_or_pooled(move || (rt.prepare(&req), req))
+            .await
+            .map_err(|e| RuntimeError::Engine(e.to_string()))
     }
 
     /// Builds the record and runs the engine's first slice (nothing is stored yet).

@@ -21,5 +21,6 @@ pub(crate) fn runtime_error(e: RuntimeError) -> ApiError {
         RuntimeError::TestCase(m) => ApiError::validation(m),
         RuntimeError::Store(e) => store_error(e),
         RuntimeError::ShuttingDown => ApiError::internal("the server is shutting down"),
+        RuntimeError::Engine(e) => ApiError::internal(&e),
     }
 }

@@ -163,3 +163,56 @@ async fn a_sync_execution_times_out_while_it_computes() {
     assert_eq!(out["status"], "TIMED_OUT", "{out}");
     assert!(took < Duration::from_secs(3), "the time-out took {took:?}");
 }
+
+/// One state that computes for seconds: a JSONata evaluation of some three million
+/// function calls (it ends by itself, or at JSONata's time limit).
+fn one_heavy_state() -> String {
+    json!({"QueryLanguage": "JSONata", "StartAt": "Heavy", "States": {
+        "Heavy": {"Type": "Pass", "End": true, "Output":
+            "{% $sum($map([1..3000], function($i){ $sum($map([1..1000], function($j){ $i * $j })) })) %}"}}})
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starts_whose_first_state_computes_for_seconds_leave_the_api_answering() {
+    let dir = common::DataDir::new();
+    let (addr, rt) = serve(&dir).await;
+    let standard = create(addr, "HeavyStandard", "STANDARD", &one_heavy_state()).await;
+    let express = create(addr, "HeavyExpress", "EXPRESS", &one_heavy_state()).await;
+    // As many first slices as the request threads, and more.
+    let mut starts = Vec::new();
+    for i in 0..4 {
+        let (action, arn) = if i % 2 == 0 {
+            ("StartExecution", standard.clone())
+        } else {
+            ("StartSyncExecution", express.clone())
+        };
+        starts.push(tokio::spawn(async move {
+            call(addr, action, json!({"stateMachineArn": arn})).await
+        }));
+    }
+    let t = Instant::now();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The sleep ends late when the request threads are taken.
+    let mut worst = t.elapsed().saturating_sub(Duration::from_millis(300));
+    let mut rounds = 0;
+    while rt.running_count() > 0 || starts.iter().any(|s| !s.is_finished()) {
+        let (took, _) = timed(addr, "ListStateMachines", json!({})).await;
+        worst = worst.max(took);
+        rounds += 1;
+        assert!(t.elapsed() < Duration::from_secs(120), "they never end");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        worst < Duration::from_secs(1),
+        "ListStateMachines took {worst:?} while they computed"
+    );
+    assert!(
+        rounds > 3,
+        "the states computed for {:?} only: too short to show anything",
+        t.elapsed()
+    );
+    for s in starts {
+        s.await.unwrap();
+    }
+}
