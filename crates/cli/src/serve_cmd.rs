@@ -128,6 +128,7 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         region: a.region.clone(),
         account: a.account_id.clone(),
         mocks,
+        task_runners: Vec::new(),
     };
     let runtime = Runtime::new(Arc::new(store), cfg).await?;
     let resumed = runtime.running_count();

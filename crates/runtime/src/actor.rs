@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 use crate::guard;
 use crate::replay::journal_entry;
 use crate::runtime::Runtime;
-use crate::tasks::TaskAnswers;
+use crate::tasks::{Answer, TaskAnswers, TaskContext, input_of, timed_out};
 
 /// A message to an execution's actor: an engine input, and who to tell once it is durable.
 pub(crate) struct Msg {
@@ -70,6 +70,12 @@ impl Actor {
                 return self.abandon();
             }
             let now = self.rt.now_ms();
+            if let Input::TaskSucceeded { id, .. } | Input::TaskFailed { id, .. } | Input::TimerFired { id } =
+                &msg.input
+            {
+                // Its timer or work has ended.
+                self.timers.remove(id);
+            }
             let rt = self.rt.clone();
             let here = match msg.input {
                 Input::Continue => None,
@@ -233,6 +239,17 @@ impl Actor {
         }
     }
 
+    /// What a task runner is told of this execution.
+    fn task_context(&self) -> TaskContext {
+        let cfg = self.rt.config();
+        TaskContext {
+            execution_arn: self.arn.clone(),
+            region: cfg.region.clone(),
+            account: cfg.account.clone(),
+            trace_header: None,
+        }
+    }
+
     fn stop_timers(&mut self) {
         for (_, h) in self.timers.drain() {
             h.abort();
@@ -271,15 +288,34 @@ impl Actor {
         for cmd in commands {
             match cmd {
                 Command::InvokeTask(req) => {
-                    let input = match self.tasks.answer(&req) {
-                        Ok(output) => Input::TaskSucceeded { id: req.id, output },
-                        Err((error, cause)) => Input::TaskFailed {
-                            id: req.id,
-                            error,
-                            cause,
-                        },
-                    };
-                    let _ = self.tx.send(Msg { input, reply: None });
+                    let rt = self.rt.clone();
+                    let context = self.task_context();
+                    match self.tasks.answer(&req, &rt.config().task_runners, &context) {
+                        Answer::Now(input) => {
+                            let _ = self.tx.send(Msg { input, reply: None });
+                        }
+                        Answer::Later(work) => {
+                            let tx = self.tx.clone();
+                            let id = req.id;
+                            let limit = req.timeout_seconds.map(std::time::Duration::from_secs);
+                            // Held with the timers: a Cancel (the state was left: a stop, a
+                            // time-out of the execution, a Parallel branch failing) drops it,
+                            // which cancels the work.
+                            let h = tokio::spawn(async move {
+                                let outcome = match limit {
+                                    Some(limit) => tokio::time::timeout(limit, work)
+                                        .await
+                                        .unwrap_or_else(|_| Err(timed_out())),
+                                    None => work.await,
+                                };
+                                let _ = tx.send(Msg {
+                                    input: input_of(id, outcome),
+                                    reply: None,
+                                });
+                            });
+                            self.timers.insert(id, h);
+                        }
+                    }
                 }
                 Command::StartTimer { id, fire_at_ms } => {
                     let tx = self.tx.clone();

@@ -41,3 +41,4 @@ mod tasks;
 pub use clock::{Clock, now_ms};
 pub use error::RuntimeError;
 pub use runtime::{Runtime, RuntimeConfig, StartRequest, SyncResult, Target};
+pub use tasks::{TaskContext, TaskError, TaskFuture, TaskOutcome, TaskRunner};

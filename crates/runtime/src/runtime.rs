@@ -20,7 +20,7 @@ use crate::compute::Compute;
 use crate::deadline;
 use crate::error::RuntimeError;
 use crate::replay::{self, ENGINE_REPLAY_VERSION, Rebuilt, Unreplayable, track};
-use crate::tasks::TaskAnswers;
+use crate::tasks::{TaskAnswers, TaskRunner};
 
 /// Standard workflows stop at AWS's history size.
 const STANDARD_MAX_EVENTS: u64 = 25_000;
@@ -33,6 +33,8 @@ pub struct RuntimeConfig {
     pub account: String,
     /// Mocked task responses, used by executions started as `stateMachineArn#TestCase`.
     pub mocks: Option<MockConfig>,
+    /// Who runs Task states no mock answers, asked in order (`tasks.rs`).
+    pub task_runners: Vec<Arc<dyn TaskRunner>>,
 }
 
 /// What an execution runs: a state machine, or one of its versions, or an alias's pick.

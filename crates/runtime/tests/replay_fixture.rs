@@ -98,6 +98,7 @@ fn config() -> RuntimeConfig {
         region: "us-east-1".into(),
         account: "123456789012".into(),
         mocks: Some(MockConfig::parse(MOCKS).expect("mock configuration")),
+        task_runners: Vec::new(),
     }
 }
 

@@ -38,6 +38,7 @@ async fn harness(name: &str) -> Harness {
         region: "us-east-1".into(),
         account: "123456789012".into(),
         mocks: None,
+        task_runners: Vec::new(),
     };
     let runtime = Runtime::new(Arc::new(store), cfg).await.unwrap();
     Harness {

@@ -18,6 +18,7 @@ pub fn config() -> RuntimeConfig {
         region: "us-east-1".into(),
         account: "123456789012".into(),
         mocks: None,
+        task_runners: Vec::new(),
     }
 }
 

@@ -40,6 +40,7 @@ pub async fn runtime(dir: &DataDir) -> Arc<Runtime> {
         region: defaults.region,
         account: defaults.account_id,
         mocks: None,
+        task_runners: Vec::new(),
     };
     Runtime::new(Arc::new(store), cfg).await.unwrap()
 }
