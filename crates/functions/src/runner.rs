@@ -1,0 +1,293 @@
+//! The runner: invokes a function version on a warm instance, or starts one.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use bytes::Bytes;
+use tokio::sync::{OnceCell, watch};
+
+use crate::config::{RunnerConfig, RuntimeKind};
+use crate::documents;
+use crate::instance::{Instance, Start, StartError};
+use crate::logs::{LogLine, LogStore};
+use crate::pool::{Acquired, PoolKey, PoolStats, Pools, Refused};
+use crate::runtime_api::Invocation;
+use crate::spec::{FunctionError, FunctionSpec, InvokeError, InvokeOutcome, InvokeRequest};
+
+use crate::launch::{ProgramCache, install_bootstraps};
+
+pub struct Runner {
+    config: RunnerConfig,
+    programs: ProgramCache,
+    logs: Arc<LogStore>,
+    pools: Mutex<Pools>,
+    next_id: AtomicU64,
+    /// Bootstraps written and the reaper started, once, on the first invocation (so
+    /// `new` needs neither the file system nor a tokio runtime).
+    setup: OnceCell<Result<(), String>>,
+    stopping: watch::Sender<bool>,
+    me: Weak<Runner>,
+}
+
+impl Runner {
+    pub fn new(config: RunnerConfig) -> Arc<Runner> {
+        Arc::new_cyclic(|me| Runner {
+            config,
+            programs: ProgramCache::default(),
+            logs: Arc::new(LogStore::default()),
+            pools: Mutex::new(Pools::default()),
+            next_id: AtomicU64::new(1),
+            setup: OnceCell::new(),
+            stopping: watch::Sender::new(false),
+            me: me.clone(),
+        })
+    }
+
+    pub fn config(&self) -> &RunnerConfig {
+        &self.config
+    }
+
+    fn runtime_dir(&self) -> std::path::PathBuf {
+        self.config.work_dir.join("runtime")
+    }
+
+    async fn ensure_setup(&self) -> Result<(), InvokeError> {
+        let result = self
+            .setup
+            .get_or_init(|| async {
+                install_bootstraps(&self.runtime_dir()).map_err(|e| {
+                    format!(
+                        "cannot write the function runtimes under {}: {e}",
+                        self.config.work_dir.display()
+                    )
+                })?;
+                tokio::spawn(reap(self.me.clone(), self.config.idle_timeout));
+                Ok(())
+            })
+            .await;
+        result.clone().map_err(InvokeError::Internal)
+    }
+
+    /// Runs one invocation of `spec`, on a warm instance of its revision when one is idle.
+    pub async fn invoke(&self, spec: &FunctionSpec, req: InvokeRequest) -> Result<InvokeOutcome, InvokeError> {
+        self.ensure_setup().await?;
+        let kind = RuntimeKind::of(&spec.runtime).ok_or_else(|| {
+            InvokeError::RuntimeUnavailable(format!(
+                "The runtime {} is not supported by this Stepwise server.",
+                spec.runtime
+            ))
+        })?;
+        let program = match kind {
+            RuntimeKind::Provided => None,
+            _ => Some(
+                self.programs
+                    .resolve(&self.config.interpreters, &spec.runtime)
+                    .await
+                    .map_err(InvokeError::RuntimeUnavailable)?,
+            ),
+        };
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let key = PoolKey::of(spec);
+        let mut dropped = Vec::new();
+        let (acquired, generation) = {
+            let mut pools = self.pools.lock().expect("pools poisoned");
+            let generation = pools.generation(&spec.function_arn);
+            let acquired = pools.acquire(spec, self.config.max_instances, &mut dropped);
+            (acquired, generation)
+        };
+        drop(dropped);
+        let acquired = match acquired {
+            Ok(a) => a,
+            Err(Refused::TooMany) => return Err(InvokeError::TooManyRequests),
+            Err(Refused::ShuttingDown) => {
+                return Err(InvokeError::Internal("The function runner is shutting down.".into()));
+            }
+        };
+        // From here the slot is ours; the lease gives it back however this ends (an
+        // invocation whose caller went away drops the instance with it).
+        let mut lease = Lease {
+            runner: self,
+            key,
+            generation,
+            instance: None,
+        };
+        let mut instance = match acquired {
+            Acquired::Warm(i) => i,
+            Acquired::Cold => {
+                let start = Start {
+                    id: self.next_id.fetch_add(1, Ordering::Relaxed),
+                    kind,
+                    program: program.as_deref(),
+                    runtime_dir: &self.runtime_dir(),
+                    instances_dir: &self.config.work_dir.join("instances"),
+                    api_endpoint: self.config.api_endpoint.as_deref(),
+                    credentials: &self.config.credentials,
+                    logs: self.logs.clone(),
+                };
+                match Instance::start(spec, start).await {
+                    Ok(i) => i,
+                    Err(StartError::Setup(e)) => return Err(InvokeError::Internal(e)),
+                    Err(StartError::Entrypoint(detail)) => {
+                        return Ok(InvokeOutcome {
+                            payload: documents::invalid_entrypoint(&request_id, &detail),
+                            request_id,
+                            function_error: Some(FunctionError::Unhandled),
+                            log_tail: None,
+                            executed_version: spec.version.clone(),
+                        });
+                    }
+                }
+            }
+        };
+        let invocation = Invocation {
+            request_id: request_id.clone(),
+            payload: Bytes::from(req.payload),
+            timeout: Duration::from_secs(u64::from(spec.timeout_seconds.max(1))),
+            invoked_function_arn: invoked_arn(spec),
+            trace_id: req.trace_id,
+            client_context: req.client_context.map(|cc| decode_client_context(&cc)),
+            cognito_identity: None,
+        };
+        let call = crate::instance::Call {
+            request_id: &request_id,
+            version: &spec.version,
+            memory_mb: spec.memory_mb,
+            timeout: invocation.timeout,
+            init_timeout: self.config.init_timeout,
+            invocation,
+            log_tail: req.log_tail,
+        };
+        let mut stopping = self.stopping.subscribe();
+        let finished = tokio::select! {
+            f = instance.invoke(call) => f,
+            _ = stopping.wait_for(|s| *s) => {
+                return Err(InvokeError::Internal("The function runner is shutting down.".into()));
+            }
+        };
+        if finished.reusable {
+            lease.instance = Some(instance);
+        }
+        Ok(InvokeOutcome {
+            request_id,
+            payload: finished.payload,
+            function_error: finished.error.then_some(FunctionError::Unhandled),
+            log_tail: finished.log_tail,
+            executed_version: spec.version.clone(),
+        })
+    }
+
+    /// Stops every idle instance of a function and keeps none of its busy ones (its code or
+    /// configuration changed, or it was deleted).
+    pub fn retire(&self, function_arn: &str) {
+        let mut dropped = Vec::new();
+        self.pools
+            .lock()
+            .expect("pools poisoned")
+            .retire(function_arn, &mut dropped);
+        drop(dropped);
+    }
+
+    /// Kills every instance, busy ones included, and refuses new invocations.
+    pub async fn shutdown(&self) {
+        let mut dropped = Vec::new();
+        {
+            let mut pools = self.pools.lock().expect("pools poisoned");
+            pools.shutting_down = true;
+            pools.drain(&mut dropped);
+        }
+        drop(dropped);
+        self.stopping.send_replace(true);
+        let until = Instant::now() + Duration::from_secs(5);
+        while self.stats().alive > 0 && Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// The function's recent log lines (START, its output, END, REPORT), oldest first.
+    pub fn logs(&self, function_arn: &str) -> Vec<LogLine> {
+        self.logs.read(function_arn, 0)
+    }
+
+    /// The lines after the one numbered `seq - 1`: what a reader polling for more asks.
+    pub fn logs_since(&self, function_arn: &str, seq: u64) -> Vec<LogLine> {
+        self.logs.read(function_arn, seq)
+    }
+
+    /// Drops a deleted function's log.
+    pub fn forget_logs(&self, function_arn: &str) {
+        self.logs.forget(function_arn);
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        self.pools.lock().expect("pools poisoned").stats()
+    }
+
+    /// Instances of one function, idle or busy.
+    pub fn instances_of(&self, function_arn: &str) -> usize {
+        self.pools
+            .lock()
+            .expect("pools poisoned")
+            .function_instances(function_arn)
+    }
+}
+
+/// A busy slot: given back to the books on drop, with the instance when it may serve again.
+struct Lease<'a> {
+    runner: &'a Runner,
+    key: PoolKey,
+    generation: u64,
+    instance: Option<Instance>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let mut dropped = Vec::new();
+        self.runner.pools.lock().expect("pools poisoned").release(
+            &self.key,
+            self.generation,
+            self.instance.take(),
+            &mut dropped,
+        );
+        drop(dropped);
+    }
+}
+
+/// The ARN the runtime is told it was invoked as.
+fn invoked_arn(spec: &FunctionSpec) -> String {
+    if spec.version == "$LATEST" {
+        spec.function_arn.clone()
+    } else {
+        format!("{}:{}", spec.function_arn, spec.version)
+    }
+}
+
+/// `X-Amz-Client-Context` is base64; the runtime gets the JSON text.
+fn decode_client_context(cc: &str) -> String {
+    base64::engine::general_purpose::STANDARD
+        .decode(cc)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_else(|| cc.to_string())
+}
+
+async fn reap(runner: Weak<Runner>, idle_timeout: Duration) {
+    let tick = (idle_timeout / 4).clamp(Duration::from_millis(20), Duration::from_secs(1));
+    loop {
+        tokio::time::sleep(tick).await;
+        let Some(runner) = runner.upgrade() else { return };
+        let mut dropped = Vec::new();
+        {
+            let mut pools = runner.pools.lock().expect("pools poisoned");
+            if pools.shutting_down {
+                return;
+            }
+            pools.reap(idle_timeout, Instant::now(), &mut dropped);
+        }
+        if !dropped.is_empty() {
+            tracing::debug!(count = dropped.len(), "idle function instances stopped");
+        }
+        drop(dropped);
+    }
+}
