@@ -126,10 +126,7 @@ mod tests {
         assert_eq!(i.candidates("nodejs20.x"), vec![PathBuf::from("node")]);
         assert!(i.candidates("provided.al2023").is_empty());
         i.set("python3.12", "/opt/py/bin/python");
-        assert_eq!(
-            i.candidates("python3.12"),
-            vec![PathBuf::from("/opt/py/bin/python")]
-        );
+        assert_eq!(i.candidates("python3.12"), vec![PathBuf::from("/opt/py/bin/python")]);
         assert_eq!(RuntimeKind::of("java21"), None);
         assert_eq!(RuntimeKind::of("provided"), Some(RuntimeKind::Provided));
     }

@@ -77,9 +77,7 @@ pub fn out_of_memory(request_id: &str) -> Vec<u8> {
 pub fn response_too_large() -> Vec<u8> {
     document(
         "Function.ResponseSizeTooLarge",
-        &format!(
-            "Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
-        ),
+        &format!("Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."),
     )
 }
 

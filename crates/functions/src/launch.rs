@@ -65,10 +65,7 @@ impl ProgramCache {
                 _ => break,
             };
             let mut cmd = Command::new(candidate);
-            cmd.args(probe)
-                .env_clear()
-                .stdin(Stdio::null())
-                .stderr(Stdio::null());
+            cmd.args(probe).env_clear().stdin(Stdio::null()).stderr(Stdio::null());
             for key in ["PATH", "HOME"] {
                 if let Some(v) = std::env::var_os(key) {
                     cmd.env(key, v);
@@ -115,10 +112,7 @@ impl Launch<'_> {
                 p.into(),
                 vec!["-u".into(), self.runtime_dir.join("bootstrap.py").into()],
             ),
-            (RuntimeKind::Node, Some(p)) => (
-                p.into(),
-                vec![self.runtime_dir.join("bootstrap.cjs").into()],
-            ),
+            (RuntimeKind::Node, Some(p)) => (p.into(), vec![self.runtime_dir.join("bootstrap.cjs").into()]),
             _ => (self.code_dir.join("bootstrap").into(), Vec::new()),
         }
     }
@@ -248,9 +242,15 @@ mod tests {
     fn bootstraps_are_written_once() {
         let dir = std::env::temp_dir().join(format!("sw-bootstrap-{}", std::process::id()));
         install_bootstraps(&dir).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.join("bootstrap.py")).unwrap(), PYTHON_BOOTSTRAP);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("bootstrap.py")).unwrap(),
+            PYTHON_BOOTSTRAP
+        );
         install_bootstraps(&dir).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.join("bootstrap.cjs")).unwrap(), NODE_BOOTSTRAP);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("bootstrap.cjs")).unwrap(),
+            NODE_BOOTSTRAP
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

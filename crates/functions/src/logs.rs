@@ -70,22 +70,13 @@ impl LogStore {
     pub fn read(&self, function_arn: &str, since: u64) -> Vec<LogLine> {
         let all = self.functions.lock().expect("log store poisoned");
         all.get(function_arn)
-            .map(|log| {
-                log.lines
-                    .iter()
-                    .filter(|l| l.seq >= since)
-                    .cloned()
-                    .collect()
-            })
+            .map(|log| log.lines.iter().filter(|l| l.seq >= since).cloned().collect())
             .unwrap_or_default()
     }
 
     /// Forget a function's log (it was deleted).
     pub fn forget(&self, function_arn: &str) {
-        self.functions
-            .lock()
-            .expect("log store poisoned")
-            .remove(function_arn);
+        self.functions.lock().expect("log store poisoned").remove(function_arn);
     }
 }
 
@@ -106,10 +97,7 @@ impl Tail {
     /// The tail as text, starting at a character boundary.
     pub fn into_string(self) -> String {
         let bytes: Vec<u8> = self.text.into();
-        let start = bytes
-            .iter()
-            .position(|b| (*b as i8) >= -0x40)
-            .unwrap_or(bytes.len());
+        let start = bytes.iter().position(|b| (*b as i8) >= -0x40).unwrap_or(bytes.len());
         String::from_utf8_lossy(&bytes[start..]).into_owned()
     }
 }
@@ -177,7 +165,10 @@ mod tests {
     fn splits_lines_across_chunks() {
         let mut s = LineSplitter::default();
         assert_eq!(lines(&mut s, b"ab"), Vec::<Vec<u8>>::new());
-        assert_eq!(lines(&mut s, b"c\nd\n\ne"), vec![b"abc".to_vec(), b"d".to_vec(), vec![]]);
+        assert_eq!(
+            lines(&mut s, b"c\nd\n\ne"),
+            vec![b"abc".to_vec(), b"d".to_vec(), vec![]]
+        );
         let mut rest = Vec::new();
         s.flush(|l| rest.push(l.to_vec()));
         assert_eq!(rest, vec![b"e".to_vec()]);

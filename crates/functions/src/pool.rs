@@ -31,7 +31,7 @@ impl PoolKey {
 /// What [`Pools::acquire`] gave.
 pub enum Acquired {
     /// A warm instance of this revision.
-    Warm(Instance),
+    Warm(Box<Instance>),
     /// A slot for a new instance (counted as alive and busy already).
     Cold,
 }
@@ -69,10 +69,7 @@ impl Pools {
             return Err(Refused::ShuttingDown);
         }
         let busy = self.busy.get(&spec.function_arn).copied().unwrap_or(0);
-        if spec
-            .reserved_concurrency
-            .is_some_and(|r| busy >= r as usize)
-        {
+        if spec.reserved_concurrency.is_some_and(|r| busy >= r as usize) {
             return Err(Refused::TooMany);
         }
         let key = PoolKey::of(spec);
@@ -80,9 +77,7 @@ impl Pools {
         let stale: Vec<PoolKey> = self
             .idle
             .keys()
-            .filter(|k| {
-                k.function_arn == key.function_arn && k.version == key.version && k.revision != key.revision
-            })
+            .filter(|k| k.function_arn == key.function_arn && k.version == key.version && k.revision != key.revision)
             .cloned()
             .collect();
         for k in stale {
@@ -93,7 +88,7 @@ impl Pools {
         }
         if let Some(instance) = self.idle.get_mut(&key).and_then(Vec::pop) {
             *self.busy.entry(spec.function_arn.clone()).or_default() += 1;
-            return Ok(Acquired::Warm(instance));
+            return Ok(Acquired::Warm(Box::new(instance)));
         }
         if self.alive >= max_instances {
             // Make room by stopping the instance idle the longest, of any function.

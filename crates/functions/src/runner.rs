@@ -114,7 +114,7 @@ impl Runner {
             instance: None,
         };
         let mut instance = match acquired {
-            Acquired::Warm(i) => i,
+            Acquired::Warm(i) => *i,
             Acquired::Cold => {
                 let start = Start {
                     id: self.next_id.fetch_add(1, Ordering::Relaxed),

@@ -77,7 +77,10 @@ async fn returns_its_event_and_sees_its_context() {
     let f = spec("echo", "python3.12", "app.echo", code.path());
     let out = invoke(&s.runner, &f, r#"{"order_id": "ORD-12345", "n": [1, 2.5, null]}"#).await;
     assert_eq!(out.function_error, None);
-    assert_eq!(json(&out), serde_json::json!({"order_id": "ORD-12345", "n": [1, 2.5, null]}));
+    assert_eq!(
+        json(&out),
+        serde_json::json!({"order_id": "ORD-12345", "n": [1, 2.5, null]})
+    );
     assert_eq!(out.executed_version, "$LATEST");
 
     let f = spec("describe", "python3.12", "app.describe", code.path());
@@ -99,11 +102,19 @@ async fn returns_its_event_and_sees_its_context() {
     assert_eq!(env["AWS_REGION"], "eu-west-1");
     assert_eq!(env["_HANDLER"], "app.describe");
     assert_eq!(env["LAMBDA_TASK_ROOT"], code.path().to_str().unwrap());
-    assert!(env["AWS_LAMBDA_RUNTIME_API"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert!(
+        env["AWS_LAMBDA_RUNTIME_API"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
 
     let tail = out.log_tail.unwrap();
     let lines: Vec<&str> = tail.lines().collect();
-    assert_eq!(lines[0], format!("START RequestId: {} Version: $LATEST", out.request_id));
+    assert_eq!(
+        lines[0],
+        format!("START RequestId: {} Version: $LATEST", out.request_id)
+    );
     assert_eq!(lines[1], "hello from the handler");
     assert_eq!(lines[2], format!("END RequestId: {}", out.request_id));
     assert!(lines[3].starts_with(&format!("REPORT RequestId: {}\tDuration: ", out.request_id)));
@@ -153,14 +164,23 @@ async fn a_raised_exception_is_the_error_document() {
     let out = invoke(&s.runner, &f, "{}").await;
     assert_eq!(out.function_error, Some(FunctionError::Unhandled));
     let text = String::from_utf8(out.payload.clone()).unwrap();
-    assert!(text.starts_with(r#"{"errorMessage": "it broke", "errorType": "CustomError", "requestId": ""#), "{text}");
+    assert!(
+        text.starts_with(r#"{"errorMessage": "it broke", "errorType": "CustomError", "requestId": ""#),
+        "{text}"
+    );
     let v = json(&out);
     assert_eq!(v["requestId"], out.request_id.as_str());
     let trace = v["stackTrace"].as_array().unwrap();
     assert_eq!(trace.len(), 1, "only the handler's frame: {trace:?}");
     let frame = trace[0].as_str().unwrap();
-    assert!(frame.starts_with(&format!("  File \"{}/app.py\", line ", code.path().display())), "{frame}");
-    assert!(frame.ends_with(", in boom\n    raise CustomError(\"it broke\")\n"), "{frame}");
+    assert!(
+        frame.starts_with(&format!("  File \"{}/app.py\", line ", code.path().display())),
+        "{frame}"
+    );
+    assert!(
+        frame.ends_with(", in boom\n    raise CustomError(\"it broke\")\n"),
+        "{frame}"
+    );
     // The instance stays warm after a handled error.
     let again = invoke(&s.runner, &f, "{}").await;
     assert!(!again.log_tail.unwrap().contains("Init Duration"));
@@ -181,7 +201,10 @@ async fn import_errors_and_missing_handlers() {
     let f = spec("broken", "python3.12", "broken.handler", code.path());
     let v = json(&invoke(&s.runner, &f, "{}").await);
     assert_eq!(v["errorType"], "Runtime.ImportModuleError");
-    assert_eq!(v["errorMessage"], "Unable to import module 'broken': No module named 'no_such_module_here'");
+    assert_eq!(
+        v["errorMessage"],
+        "Unable to import module 'broken': No module named 'no_such_module_here'"
+    );
 
     let f = spec("nohandler", "python3.12", "app.nope", code.path());
     let out = invoke(&s.runner, &f, "{}").await;
@@ -201,7 +224,10 @@ async fn marshal_errors_and_raw_bytes() {
     let out = invoke(&s.runner, &f, "{}").await;
     let v = json(&out);
     assert_eq!(v["errorType"], "Runtime.MarshalError");
-    assert_eq!(v["errorMessage"], "Unable to marshal response: Object of type set is not JSON serializable");
+    assert_eq!(
+        v["errorMessage"],
+        "Unable to marshal response: Object of type set is not JSON serializable"
+    );
     assert_eq!(v["stackTrace"], serde_json::json!([]));
     let f = spec("raw", "python3.12", "app.raw", code.path());
     let out = invoke(&s.runner, &f, "{}").await;
@@ -300,10 +326,6 @@ async fn a_missing_interpreter_is_runtime_unavailable() {
     let s = runner_support::runner_with(|c| c.interpreters.set("python3.12", "/nonexistent/python"));
     let code = package(&[("app.py", APP)]);
     let f = spec("nopython", "python3.12", "app.echo", code.path());
-    let err = s
-        .runner
-        .invoke(&f, Default::default())
-        .await
-        .unwrap_err();
+    let err = s.runner.invoke(&f, Default::default()).await.unwrap_err();
     assert!(matches!(err, functions::InvokeError::RuntimeUnavailable(_)), "{err:?}");
 }

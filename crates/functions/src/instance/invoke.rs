@@ -68,9 +68,7 @@ impl Instance {
         // A process past its memory size is stopped even when it managed to answer, so
         // the outcome does not depend on when the last check ran.
         let end = match end {
-            End::Response(_) | End::Error(_) | End::TooLarge if peak.is_some_and(|p| p > limit) => {
-                End::OutOfMemory
-            }
+            End::Response(_) | End::Error(_) | End::TooLarge if peak.is_some_and(|p| p > limit) => End::OutOfMemory,
             other => other,
         };
         let (payload, error, reusable) = match end {
@@ -120,10 +118,7 @@ impl Instance {
             call.memory_mb
         );
         if let Some(init) = self.init_duration.take() {
-            report.push_str(&format!(
-                "\tInit Duration: {:.2} ms",
-                init.as_secs_f64() * 1000.0
-            ));
+            report.push_str(&format!("\tInit Duration: {:.2} ms", init.as_secs_f64() * 1000.0));
         }
         if !reusable && error {
             let status = if payload.starts_with(br#"{"errorType":"Sandbox.Timedout""#) {
@@ -145,19 +140,14 @@ impl Instance {
     }
 
     async fn wait(&mut self, call: &Call<'_>, submitted: Instant, started: &mut Option<Instant>) -> End {
-        let mut memory = tokio::time::interval_at(
-            tokio::time::Instant::now() + MEMORY_CHECK,
-            MEMORY_CHECK,
-        );
+        let mut memory = tokio::time::interval_at(tokio::time::Instant::now() + MEMORY_CHECK, MEMORY_CHECK);
         let limit = u64::from(call.memory_mb) * 1024 * 1024;
         loop {
             // Before the runtime takes the invocation, the clock is the init phase's (a warm
             // runtime takes it at once); after, the function's timeout.
             let deadline = match *started {
                 Some(at) => at + call.timeout,
-                None if !self.initialized => {
-                    (self.spawned + call.init_timeout).max(submitted) + call.timeout
-                }
+                None if !self.initialized => (self.spawned + call.init_timeout).max(submitted) + call.timeout,
                 None => submitted + call.timeout,
             };
             tokio::select! {

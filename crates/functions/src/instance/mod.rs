@@ -104,19 +104,15 @@ impl Instance {
             output: &child_end,
         };
         let spawned = Instant::now();
-        let child = launch
-            .command()
-            .map_err(setup)?
-            .spawn()
-            .map_err(|e| {
-                let _ = std::fs::remove_dir_all(&dir);
-                let (program, _) = launch.argv();
-                StartError::Entrypoint(format!(
-                    "fork/exec {}: {}",
-                    Path::new(&program).display(),
-                    describe_spawn_error(&e)
-                ))
-            })?;
+        let child = launch.command().map_err(setup)?.spawn().map_err(|e| {
+            let _ = std::fs::remove_dir_all(&dir);
+            let (program, _) = launch.argv();
+            StartError::Entrypoint(format!(
+                "fork/exec {}: {}",
+                Path::new(&program).display(),
+                describe_spawn_error(&e)
+            ))
+        })?;
         drop(child_end);
         let pid = child.id();
         tracing::debug!(function = %spec.function_arn, instance = start.id, pid, "instance started");

@@ -54,11 +54,7 @@ impl InstanceLog {
     }
 
     pub fn take_tail(&self) -> Option<String> {
-        self.tail
-            .lock()
-            .expect("tail poisoned")
-            .take()
-            .map(Tail::into_string)
+        self.tail.lock().expect("tail poisoned").take().map(Tail::into_string)
     }
 }
 

@@ -65,9 +65,9 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> Answer {
             error(shared, id, req).await
         }
         (&Method::POST, ["init", "error"]) => init_error(shared, req).await,
-        (_, ["invocation", "next"])
-        | (_, ["invocation", _, "response" | "error"])
-        | (_, ["init", "error"]) => plain(StatusCode::METHOD_NOT_ALLOWED, ""),
+        (_, ["invocation", "next"]) | (_, ["invocation", _, "response" | "error"]) | (_, ["init", "error"]) => {
+            plain(StatusCode::METHOD_NOT_ALLOWED, "")
+        }
         _ => not_found(),
     }
 }
@@ -76,9 +76,7 @@ async fn next(shared: &Shared) -> Answer {
     {
         let mut state = shared.state.lock().expect("runtime state poisoned");
         match &*state {
-            RuntimeState::Started | RuntimeState::ResponseSent | RuntimeState::Ready => {
-                *state = RuntimeState::Ready
-            }
+            RuntimeState::Started | RuntimeState::ResponseSent | RuntimeState::Ready => *state = RuntimeState::Ready,
             other => return forbidden_transition(other.name(), "Ready"),
         }
     }
@@ -91,8 +89,7 @@ async fn next(shared: &Shared) -> Answer {
         }
     };
     let deadline_ms = now_ms() + invocation.timeout.as_millis() as u64;
-    *shared.state.lock().expect("runtime state poisoned") =
-        RuntimeState::Running(invocation.request_id.clone());
+    *shared.state.lock().expect("runtime state poisoned") = RuntimeState::Running(invocation.request_id.clone());
     let _ = shared.events.send(ApiEvent::Started {
         request_id: invocation.request_id.clone(),
         at: Instant::now(),
@@ -107,10 +104,7 @@ async fn next(shared: &Shared) -> Answer {
     };
     put("lambda-runtime-aws-request-id", &invocation.request_id);
     put("lambda-runtime-deadline-ms", &deadline_ms.to_string());
-    put(
-        "lambda-runtime-invoked-function-arn",
-        &invocation.invoked_function_arn,
-    );
+    put("lambda-runtime-invoked-function-arn", &invocation.invoked_function_arn);
     if let Some(trace) = &invocation.trace_id {
         put("lambda-runtime-trace-id", trace);
     }
@@ -125,28 +119,25 @@ async fn next(shared: &Shared) -> Answer {
 
 /// Checks that `id` is the invocation in progress; on success the runtime's answer is
 /// taken (state ResponseSent).
-fn claim(shared: &Shared, id: &str, transition: &str) -> Result<(), Answer> {
+fn claim(shared: &Shared, id: &str, transition: &str) -> Result<(), Box<Answer>> {
     let mut state = shared.state.lock().expect("runtime state poisoned");
     match &*state {
         RuntimeState::Running(current) if current == id => {
             *state = RuntimeState::ResponseSent;
             Ok(())
         }
-        RuntimeState::Running(_) => Err(invalid_request_id()),
-        other => Err(forbidden_transition(other.name(), transition)),
+        RuntimeState::Running(_) => Err(Box::new(invalid_request_id())),
+        other => Err(Box::new(forbidden_transition(other.name(), transition))),
     }
 }
 
 async fn response(shared: &Shared, id: String, req: Request<Incoming>) -> Answer {
     if let Err(answer) = claim(shared, &id, "InvocationResponse") {
-        return answer;
+        return *answer;
     }
     let (body, size) = read_limited(req.into_body()).await;
     if size > MAX_RESPONSE_BYTES {
-        let _ = shared.events.send(ApiEvent::ResponseTooLarge {
-            request_id: id,
-            size,
-        });
+        let _ = shared.events.send(ApiEvent::ResponseTooLarge { request_id: id, size });
         return json(
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!(
@@ -154,16 +145,13 @@ async fn response(shared: &Shared, id: String, req: Request<Incoming>) -> Answer
             ),
         );
     }
-    let _ = shared.events.send(ApiEvent::Response {
-        request_id: id,
-        body,
-    });
+    let _ = shared.events.send(ApiEvent::Response { request_id: id, body });
     accepted()
 }
 
 async fn error(shared: &Shared, id: String, req: Request<Incoming>) -> Answer {
     if let Err(answer) = claim(shared, &id, "InvocationErrorResponse") {
-        return answer;
+        return *answer;
     }
     let error_type = error_type(&req);
     let (body, _) = read_limited(req.into_body()).await;

@@ -46,7 +46,10 @@ pub enum ApiEvent {
     /// The runtime asked for its next invocation (its first call ends the init phase).
     Ready,
     /// The runtime took an invocation; its deadline started then.
-    Started { request_id: String, at: Instant },
+    Started {
+        request_id: String,
+        at: Instant,
+    },
     Response {
         request_id: String,
         body: Bytes,

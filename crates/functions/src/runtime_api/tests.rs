@@ -57,13 +57,19 @@ async fn next_hands_out_the_invocation_with_its_headers() {
     let resp = "/2018-06-01/runtime/invocation/other/response";
     let (status, _, body) = call(&ep, "POST", resp, "", b"1").await;
     assert_eq!(status, 400);
-    assert_eq!(body, br#"{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}"#);
+    assert_eq!(
+        body,
+        br#"{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}"#
+    );
     let resp = "/2018-06-01/runtime/invocation/req-1/response";
     let (status, _, body) = call(&ep, "POST", resp, "", b"\"done\"").await;
     assert_eq!((status, body.as_slice()), (202, &b"{\"status\":\"OK\"}\n"[..]));
     assert_eq!(
         api.event().await,
-        Some(ApiEvent::Response { request_id: "req-1".into(), body: Bytes::from_static(b"\"done\"") })
+        Some(ApiEvent::Response {
+            request_id: "req-1".into(),
+            body: Bytes::from_static(b"\"done\"")
+        })
     );
     let (status, _, body) = call(&ep, "POST", resp, "", b"again").await;
     assert_eq!(status, 403);
@@ -146,7 +152,10 @@ async fn an_oversize_response_is_refused_with_413() {
     api.event().await;
     assert_eq!(
         api.event().await,
-        Some(ApiEvent::ResponseTooLarge { request_id: "big".into(), size: body.len() })
+        Some(ApiEvent::ResponseTooLarge {
+            request_id: "big".into(),
+            size: body.len()
+        })
     );
     assert_eq!(MAX_RESPONSE_BYTES, 6_291_556);
 }
