@@ -62,6 +62,13 @@ def unmarshallable(event, context):
 def raw(event, context):
     return b'"HelloWorld!"'
 
+def spawner(event, context):
+    import subprocess
+    child = subprocess.Popen(["sleep", "300"])
+    with open(event["pid_file"], "w") as f:
+        f.write(str(child.pid))
+    time.sleep(30)
+
 def hog(event, context):
     blocks = [bytearray(16 * 1024 * 1024) for _ in range(16)]
     for b in blocks:
@@ -328,4 +335,29 @@ async fn a_missing_interpreter_is_runtime_unavailable() {
     let f = spec("nopython", "python3.12", "app.echo", code.path());
     let err = s.runner.invoke(&f, Default::default()).await.unwrap_err();
     assert!(matches!(err, functions::InvokeError::RuntimeUnavailable(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_timeout_kills_what_the_function_started_too() {
+    let s = runner();
+    let code = package(&[("app.py", APP)]);
+    let mut f = spec("spawner", "python3.12", "app.spawner", code.path());
+    f.timeout_seconds = 1;
+    let pid_file = s.work.path().join("child.pid");
+    let event = serde_json::json!({"pid_file": pid_file}).to_string();
+    let out = invoke(&s.runner, &f, &event).await;
+    assert_eq!(json(&out)["errorType"], "Sandbox.Timedout");
+    let pid: u32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("State:")).map(str::to_string));
+        match state {
+            None => break,
+            Some(s) if s.contains("zombie") => break,
+            Some(s) => assert!(std::time::Instant::now() < until, "the grandchild lives on: {s}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
