@@ -108,10 +108,21 @@ impl Launch<'_> {
     /// The program and arguments.
     pub fn argv(&self) -> (OsString, Vec<OsString>) {
         match (self.kind, self.program) {
-            (RuntimeKind::Python, Some(p)) => (
-                p.into(),
-                vec!["-u".into(), self.runtime_dir.join("bootstrap.py").into()],
-            ),
+            // -u: unbuffered output; compiled modules go to a cache of ours, never into
+            // the code directory (read-only on AWS).
+            (RuntimeKind::Python, Some(p)) => {
+                let mut cache = OsString::from("pycache_prefix=");
+                cache.push(self.runtime_dir.join("pycache"));
+                (
+                    p.into(),
+                    vec![
+                        "-u".into(),
+                        "-X".into(),
+                        cache,
+                        self.runtime_dir.join("bootstrap.py").into(),
+                    ],
+                )
+            }
             (RuntimeKind::Node, Some(p)) => (p.into(), vec![self.runtime_dir.join("bootstrap.cjs").into()]),
             _ => (self.code_dir.join("bootstrap").into(), Vec::new()),
         }
@@ -235,7 +246,15 @@ mod tests {
         assert!(!env.contains_key("HOME"));
         let (program, args) = launch.argv();
         assert_eq!(program, "/usr/bin/python3");
-        assert_eq!(args, vec![OsString::from("-u"), OsString::from("/rt/bootstrap.py")]);
+        assert_eq!(
+            args,
+            vec![
+                OsString::from("-u"),
+                OsString::from("-X"),
+                OsString::from("pycache_prefix=/rt/pycache"),
+                OsString::from("/rt/bootstrap.py")
+            ]
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ exports.fails = async () => {
   throw new RangeError('out of range');
 };
 exports.notAFunction = 42;
+exports.exits = async () => { process.exit(2); };
 exports.nested = { deeper: async () => 'nested' };
 "#;
 
@@ -147,4 +148,19 @@ async fn import_errors_and_missing_handlers() {
     let v = json(&invoke(&s.runner, &f, "{}").await);
     assert_eq!(v["errorMessage"], "index.notAFunction is not a function");
     assert_eq!(s.runner.stats().alive, 0);
+}
+
+#[tokio::test]
+async fn a_node_process_that_exits_is_runtime_exit_error() {
+    let s = runner();
+    let code = package(&[("index.js", CJS)]);
+    let f = spec("nodeexit", "nodejs20.x", "index.exits", code.path());
+    let out = invoke(&s.runner, &f, "{}").await;
+    assert_eq!(
+        String::from_utf8(out.payload).unwrap(),
+        format!(
+            r#"{{"errorType":"Runtime.ExitError","errorMessage":"RequestId: {} Error: Runtime exited with error: exit status 2"}}"#,
+            out.request_id
+        )
+    );
 }

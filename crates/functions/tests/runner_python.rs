@@ -161,6 +161,38 @@ async fn module_state_survives_on_a_warm_instance() {
     assert_eq!(first["pid"], json(&second)["pid"]);
     assert!(!second.log_tail.unwrap().contains("Init Duration"), "warm");
     assert_eq!(s.runner.stats().alive, 1);
+    // Imports wrote nothing into the code directory (no __pycache__).
+    let files: Vec<_> = std::fs::read_dir(code.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files, ["app.py"]);
+}
+
+#[tokio::test]
+async fn hot_reload_reads_the_directory_at_each_cold_start() {
+    let s = runner();
+    let code = package(&[("app.py", "def handler(e, c):\n    return 'v1'\n")]);
+    let mut f = spec("hot", "python3.12", "app.handler", code.path());
+    f.code = functions::CodeLocation::HotReload(code.path().to_path_buf());
+    assert_eq!(json(&invoke(&s.runner, &f, "{}").await), "v1");
+    std::fs::write(code.path().join("app.py"), "def handler(e, c):\n    return 'v2'\n").unwrap();
+    s.runner.retire(&f.function_arn);
+    assert_eq!(json(&invoke(&s.runner, &f, "{}").await), "v2");
+}
+
+#[tokio::test]
+async fn a_slow_init_is_bounded_by_the_init_timeout_and_the_function_timeout() {
+    let s = runner_support::runner_with(|c| c.init_timeout = std::time::Duration::from_millis(200));
+    let code = package(&[(
+        "slow.py",
+        "import time\ntime.sleep(60)\ndef handler(e, c):\n    return 1\n",
+    )]);
+    let mut f = spec("slowinit", "python3.12", "slow.handler", code.path());
+    f.timeout_seconds = 1;
+    let out = invoke(&s.runner, &f, "{}").await;
+    assert_eq!(json(&out)["errorType"], "Sandbox.Timedout");
+    assert_eq!(s.runner.stats().alive, 0);
 }
 
 #[tokio::test]
