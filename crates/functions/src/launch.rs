@@ -123,7 +123,19 @@ impl Launch<'_> {
                     ],
                 )
             }
-            (RuntimeKind::Node, Some(p)) => (p.into(), vec![self.runtime_dir.join("bootstrap.cjs").into()]),
+            // V8's heap sized from the memory size, as AWS's Node.js runtime does, so the
+            // garbage collector works within it instead of growing past it.
+            (RuntimeKind::Node, Some(p)) => (
+                p.into(),
+                vec![
+                    format!(
+                        "--max-old-space-size={}",
+                        (u64::from(self.spec.memory_mb) * 9 / 10).max(16)
+                    )
+                    .into(),
+                    self.runtime_dir.join("bootstrap.cjs").into(),
+                ],
+            ),
             _ => (self.code_dir.join("bootstrap").into(), Vec::new()),
         }
     }

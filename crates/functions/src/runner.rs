@@ -143,7 +143,12 @@ impl Runner {
         };
         let invocation = Invocation {
             request_id: request_id.clone(),
-            payload: Bytes::from(req.payload),
+            // No payload is the empty object, as Lambda hands it to the function.
+            payload: if req.payload.is_empty() {
+                Bytes::from_static(b"{}")
+            } else {
+                Bytes::from(req.payload)
+            },
             timeout: Duration::from_secs(u64::from(spec.timeout_seconds.max(1))),
             invoked_function_arn: invoked_arn(spec),
             trace_id: req.trace_id,

@@ -70,8 +70,11 @@ async fn commonjs_async_handler() {
         &[out.request_id.as_str(), "INFO", "got {\"a\":1}"],
         "{line}"
     );
+    // No payload is `{}`.
+    let none = s.runner.invoke(&f, Default::default()).await.unwrap();
+    assert_eq!(json(&none)["event"], serde_json::json!({}));
     // Warm: module state kept.
-    assert_eq!(json(&invoke(&s.runner, &f, "{}").await)["count"], 2);
+    assert_eq!(json(&invoke(&s.runner, &f, "{}").await)["count"], 3);
 }
 
 #[tokio::test]

@@ -162,3 +162,36 @@ async fn shutdown_kills_busy_instances_too() {
         Err(InvokeError::Internal(_))
     ));
 }
+
+#[tokio::test]
+async fn a_caller_that_goes_away_takes_its_instance_with_it() {
+    let s = runner();
+    let code = package(&[("app.py", APP)]);
+    let f = spec("cancel", "python3.12", "app.handler", code.path());
+    let pid = json(&invoke(&s.runner, &f, "{}").await).as_i64().unwrap();
+    let request = functions::InvokeRequest {
+        payload: br#"{"seconds": 60}"#.to_vec(),
+        ..Default::default()
+    };
+    let gave_up = tokio::time::timeout(Duration::from_millis(300), s.runner.invoke(&f, request)).await;
+    assert!(gave_up.is_err(), "still running when dropped");
+    assert_eq!(
+        s.runner.stats(),
+        functions::PoolStats {
+            alive: 0,
+            idle: 0,
+            busy: 0
+        }
+    );
+    // Its process is gone (killed with its group), and the next call starts a new one.
+    let until = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|s| !s.contains("zombie")) {
+        assert!(Instant::now() < until, "the instance's process lives on");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_ne!(json(&invoke(&s.runner, &f, "{}").await).as_i64().unwrap(), pid);
+    let logs = s.runner.logs(&f.function_arn);
+    let last = logs.last().unwrap().seq;
+    assert_eq!(s.runner.logs_since(&f.function_arn, last).len(), 1);
+    assert!(s.runner.logs_since(&f.function_arn, last + 1).is_empty());
+}
