@@ -11,6 +11,9 @@ use std::sync::Mutex;
 
 /// The most a function's buffer keeps (older lines go first).
 pub const FUNCTION_LOG_BYTES: usize = 1 << 20;
+/// The most all functions' buffers keep together: past it, the oldest lines of any
+/// function go first, so many functions cannot add up to unbounded memory either.
+pub const TOTAL_LOG_BYTES: usize = 32 << 20;
 /// `X-Amz-Log-Result`: the last 4 KB of the invocation's log.
 pub const TAIL_BYTES: usize = 4096;
 /// A longer line is cut into pieces of this size.
@@ -36,18 +39,39 @@ struct FunctionLog {
     next_seq: u64,
 }
 
-/// The logs of every function, by unqualified function ARN.
 #[derive(Default)]
+struct AllLogs {
+    functions: HashMap<String, FunctionLog>,
+    bytes: usize,
+}
+
+/// The logs of every function, by unqualified function ARN.
 pub struct LogStore {
-    functions: Mutex<HashMap<String, FunctionLog>>,
+    all: Mutex<AllLogs>,
+    total_limit: usize,
+}
+
+impl Default for LogStore {
+    fn default() -> Self {
+        LogStore::with_total_limit(TOTAL_LOG_BYTES)
+    }
 }
 
 impl LogStore {
+    pub fn with_total_limit(total_limit: usize) -> LogStore {
+        LogStore {
+            all: Mutex::new(AllLogs::default()),
+            total_limit,
+        }
+    }
+
     pub fn push(&self, function_arn: &str, log_stream: &str, timestamp_ms: u64, message: String) {
-        let mut all = self.functions.lock().expect("log store poisoned");
-        let log = match all.get_mut(function_arn) {
+        let mut guard = self.all.lock().expect("log store poisoned");
+        let all = &mut *guard;
+        let size = message.len();
+        let log = match all.functions.get_mut(function_arn) {
             Some(log) => log,
-            None => all.entry(function_arn.to_string()).or_default(),
+            None => all.functions.entry(function_arn.to_string()).or_default(),
         };
         let seq = log.next_seq;
         log.next_seq += 1;
@@ -58,25 +82,48 @@ impl LogStore {
             log_stream: log_stream.to_string(),
             message,
         });
+        let before = log.bytes - size;
         while log.bytes > FUNCTION_LOG_BYTES {
             match log.lines.pop_front() {
                 Some(old) => log.bytes -= old.message.len(),
                 None => break,
             }
         }
+        all.bytes = all.bytes - before + log.bytes;
+        while all.bytes > self.total_limit {
+            // The function whose oldest line is the oldest of all gives it up.
+            let Some(oldest) = all
+                .functions
+                .iter()
+                .filter_map(|(arn, l)| l.lines.front().map(|line| (line.timestamp_ms, arn)))
+                .min()
+                .map(|(_, arn)| arn.clone())
+            else {
+                break;
+            };
+            let log = all.functions.get_mut(&oldest).expect("just found");
+            if let Some(old) = log.lines.pop_front() {
+                log.bytes -= old.message.len();
+                all.bytes -= old.message.len();
+            }
+        }
     }
 
     /// The lines kept for a function with `seq >= since`, oldest first.
     pub fn read(&self, function_arn: &str, since: u64) -> Vec<LogLine> {
-        let all = self.functions.lock().expect("log store poisoned");
-        all.get(function_arn)
+        let all = self.all.lock().expect("log store poisoned");
+        all.functions
+            .get(function_arn)
             .map(|log| log.lines.iter().filter(|l| l.seq >= since).cloned().collect())
             .unwrap_or_default()
     }
 
     /// Forget a function's log (it was deleted).
     pub fn forget(&self, function_arn: &str) {
-        self.functions.lock().expect("log store poisoned").remove(function_arn);
+        let mut all = self.all.lock().expect("log store poisoned");
+        if let Some(log) = all.functions.remove(function_arn) {
+            all.bytes -= log.bytes;
+        }
     }
 }
 
@@ -199,6 +246,21 @@ mod tests {
         assert_eq!(kept.last().unwrap().seq, 2999);
         assert_eq!(store.read("arn", 2999).len(), 1);
         assert!(store.read("other", 0).is_empty());
+    }
+
+    #[test]
+    fn all_logs_together_are_bounded_too() {
+        let store = LogStore::with_total_limit(10_000);
+        for i in 0..100 {
+            store.push(&format!("f{}", i % 7), "s", i, "z".repeat(500));
+        }
+        let kept: usize = (0..7).map(|f| store.read(&format!("f{f}"), 0).len() * 500).sum();
+        assert!(kept <= 10_000 && kept > 9_000, "{kept}");
+        // The newest lines are the ones kept.
+        assert_eq!(store.read("f1", 0).last().unwrap().timestamp_ms, 99);
+        assert!(store.read("f0", 0).first().unwrap().timestamp_ms >= 80);
+        store.forget("f1");
+        assert!(store.read("f1", 0).is_empty());
     }
 
     #[test]
