@@ -90,6 +90,23 @@ impl Pools {
             *self.busy.entry(spec.function_arn.clone()).or_default() += 1;
             return Ok(Acquired::Warm(Box::new(instance)));
         }
+        self.reserve(spec, max_instances, dropped)
+    }
+
+    /// A slot for a new instance even when one is idle (pre-warming), within the limits.
+    pub fn reserve(
+        &mut self,
+        spec: &FunctionSpec,
+        max_instances: usize,
+        dropped: &mut Vec<Instance>,
+    ) -> Result<Acquired, Refused> {
+        if self.shutting_down {
+            return Err(Refused::ShuttingDown);
+        }
+        let busy = self.busy.get(&spec.function_arn).copied().unwrap_or(0);
+        if spec.reserved_concurrency.is_some_and(|r| busy >= r as usize) {
+            return Err(Refused::TooMany);
+        }
         if self.alive >= max_instances {
             // Make room by stopping the instance idle the longest, of any function.
             let oldest = self

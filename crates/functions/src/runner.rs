@@ -1,5 +1,6 @@
 //! The runner: invokes a function version on a warm instance, or starts one.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -70,8 +71,8 @@ impl Runner {
         result.clone().map_err(InvokeError::Internal)
     }
 
-    /// Runs one invocation of `spec`, on a warm instance of its revision when one is idle.
-    pub async fn invoke(&self, spec: &FunctionSpec, req: InvokeRequest) -> Result<InvokeOutcome, InvokeError> {
+    /// The runtime's kind and program (none for `provided`), set up on first use.
+    async fn prepare(&self, spec: &FunctionSpec) -> Result<(RuntimeKind, Option<PathBuf>), InvokeError> {
         self.ensure_setup().await?;
         let kind = RuntimeKind::of(&spec.runtime).ok_or_else(|| {
             InvokeError::RuntimeUnavailable(format!(
@@ -88,6 +89,73 @@ impl Runner {
                     .map_err(InvokeError::RuntimeUnavailable)?,
             ),
         };
+        Ok((kind, program))
+    }
+
+    async fn start_instance(
+        &self,
+        spec: &FunctionSpec,
+        kind: RuntimeKind,
+        program: Option<&std::path::Path>,
+    ) -> Result<Instance, StartError> {
+        let start = Start {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            kind,
+            program,
+            runtime_dir: &self.runtime_dir(),
+            instances_dir: &self.config.work_dir.join("instances"),
+            api_endpoint: self.config.api_endpoint.as_deref(),
+            credentials: &self.config.credentials,
+            logs: self.logs.clone(),
+        };
+        Instance::start(spec, start).await
+    }
+
+    /// Starts instances of `spec` until `count` of its function are alive (within its
+    /// reserved concurrency and the global limit), each through its init phase, and keeps
+    /// them warm. Returns how many it started.
+    pub async fn prewarm(&self, spec: &FunctionSpec, count: usize) -> Result<usize, InvokeError> {
+        let (kind, program) = self.prepare(spec).await?;
+        let count = count.min(spec.reserved_concurrency.map_or(usize::MAX, |r| r as usize));
+        let mut started = 0;
+        while self.instances_of(&spec.function_arn) < count {
+            let mut dropped = Vec::new();
+            let (reserved, generation) = {
+                let mut pools = self.pools.lock().expect("pools poisoned");
+                let generation = pools.generation(&spec.function_arn);
+                (pools.reserve(spec, self.config.max_instances, &mut dropped), generation)
+            };
+            drop(dropped);
+            if reserved.is_err() {
+                break;
+            }
+            let mut lease = Lease {
+                runner: self,
+                key: PoolKey::of(spec),
+                generation,
+                instance: None,
+            };
+            let mut instance = match self.start_instance(spec, kind, program.as_deref()).await {
+                Ok(i) => i,
+                Err(StartError::Setup(e)) => return Err(InvokeError::Internal(e)),
+                Err(StartError::Entrypoint(e)) => return Err(InvokeError::Internal(e)),
+            };
+            if !instance.wait_ready(self.config.init_timeout).await {
+                return Err(InvokeError::Internal(format!(
+                    "An instance of {} failed to start.",
+                    spec.function_arn
+                )));
+            }
+            instance.last_used = Instant::now();
+            lease.instance = Some(instance);
+            started += 1;
+        }
+        Ok(started)
+    }
+
+    /// Runs one invocation of `spec`, on a warm instance of its revision when one is idle.
+    pub async fn invoke(&self, spec: &FunctionSpec, req: InvokeRequest) -> Result<InvokeOutcome, InvokeError> {
+        let (kind, program) = self.prepare(spec).await?;
         let request_id = uuid::Uuid::new_v4().to_string();
         let key = PoolKey::of(spec);
         let mut dropped = Vec::new();
@@ -115,31 +183,19 @@ impl Runner {
         };
         let mut instance = match acquired {
             Acquired::Warm(i) => *i,
-            Acquired::Cold => {
-                let start = Start {
-                    id: self.next_id.fetch_add(1, Ordering::Relaxed),
-                    kind,
-                    program: program.as_deref(),
-                    runtime_dir: &self.runtime_dir(),
-                    instances_dir: &self.config.work_dir.join("instances"),
-                    api_endpoint: self.config.api_endpoint.as_deref(),
-                    credentials: &self.config.credentials,
-                    logs: self.logs.clone(),
-                };
-                match Instance::start(spec, start).await {
-                    Ok(i) => i,
-                    Err(StartError::Setup(e)) => return Err(InvokeError::Internal(e)),
-                    Err(StartError::Entrypoint(detail)) => {
-                        return Ok(InvokeOutcome {
-                            payload: documents::invalid_entrypoint(&request_id, &detail),
-                            request_id,
-                            function_error: Some(FunctionError::Unhandled),
-                            log_tail: None,
-                            executed_version: spec.version.clone(),
-                        });
-                    }
+            Acquired::Cold => match self.start_instance(spec, kind, program.as_deref()).await {
+                Ok(i) => i,
+                Err(StartError::Setup(e)) => return Err(InvokeError::Internal(e)),
+                Err(StartError::Entrypoint(detail)) => {
+                    return Ok(InvokeOutcome {
+                        payload: documents::invalid_entrypoint(&request_id, &detail),
+                        request_id,
+                        function_error: Some(FunctionError::Unhandled),
+                        log_tail: None,
+                        executed_version: spec.version.clone(),
+                    });
                 }
-            }
+            },
         };
         let invocation = Invocation {
             request_id: request_id.clone(),

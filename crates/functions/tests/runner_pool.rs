@@ -195,3 +195,32 @@ async fn a_caller_that_goes_away_takes_its_instance_with_it() {
     assert_eq!(s.runner.logs_since(&f.function_arn, last).len(), 1);
     assert!(s.runner.logs_since(&f.function_arn, last + 1).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prewarmed_instances_serve_the_first_invocations_warm() {
+    let s = runner();
+    let code = package(&[("app.py", APP)]);
+    let mut f = spec("warm", "python3.12", "app.handler", code.path());
+    f.reserved_concurrency = Some(2);
+    assert_eq!(
+        s.runner.prewarm(&f, 3).await.unwrap(),
+        2,
+        "capped by the reserved concurrency"
+    );
+    assert_eq!(
+        s.runner.stats(),
+        functions::PoolStats {
+            alive: 2,
+            idle: 2,
+            busy: 0
+        }
+    );
+    let out = invoke(&s.runner, &f, "{}").await;
+    let tail = out.log_tail.unwrap();
+    assert!(
+        tail.contains("Init Duration"),
+        "the init is reported on the first invocation: {tail}"
+    );
+    assert_eq!(s.runner.prewarm(&f, 2).await.unwrap(), 0);
+    assert_eq!(s.runner.stats().alive, 2);
+}

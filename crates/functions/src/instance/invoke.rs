@@ -50,6 +50,31 @@ pub struct Call<'a> {
 }
 
 impl Instance {
+    /// Waits for the init phase to end (pre-warming); false when the runtime failed or
+    /// took longer than `limit`.
+    pub async fn wait_ready(&mut self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        while !self.initialized {
+            tokio::select! {
+                biased;
+                event = self.api.event() => match event {
+                    Some(ApiEvent::Ready) => {
+                        self.initialized = true;
+                        self.init_duration = Some(self.spawned.elapsed());
+                    }
+                    Some(ApiEvent::InitError { .. }) | None => return false,
+                    Some(_) => {}
+                },
+                _ = self.child.wait() => {
+                    self.pid = None;
+                    return false;
+                }
+                _ = tokio::time::sleep_until(deadline) => return false,
+            }
+        }
+        true
+    }
+
     pub async fn invoke(&mut self, call: Call<'_>) -> Finished {
         let id = call.request_id;
         self.log.keep_tail(call.log_tail);
