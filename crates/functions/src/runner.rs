@@ -158,28 +158,39 @@ impl Runner {
         let (kind, program) = self.prepare(spec).await?;
         let request_id = uuid::Uuid::new_v4().to_string();
         let key = PoolKey::of(spec);
-        let mut dropped = Vec::new();
-        let (acquired, generation) = {
-            let mut pools = self.pools.lock().expect("pools poisoned");
-            let generation = pools.generation(&spec.function_arn);
-            let acquired = pools.acquire(spec, self.config.max_instances, &mut dropped);
-            (acquired, generation)
-        };
-        drop(dropped);
-        let acquired = match acquired {
-            Ok(a) => a,
-            Err(Refused::TooMany) => return Err(InvokeError::TooManyRequests),
-            Err(Refused::ShuttingDown) => {
-                return Err(InvokeError::Internal("The function runner is shutting down.".into()));
+        let (mut lease, acquired) = loop {
+            let mut dropped = Vec::new();
+            let (acquired, generation) = {
+                let mut pools = self.pools.lock().expect("pools poisoned");
+                let generation = pools.generation(&spec.function_arn);
+                let acquired = pools.acquire(spec, self.config.max_instances, &mut dropped);
+                (acquired, generation)
+            };
+            drop(dropped);
+            let acquired = match acquired {
+                Ok(a) => a,
+                Err(Refused::TooMany) => return Err(InvokeError::TooManyRequests),
+                Err(Refused::ShuttingDown) => {
+                    return Err(InvokeError::Internal("The function runner is shutting down.".into()));
+                }
+            };
+            // From here the slot is ours; the lease gives it back however this ends (an
+            // invocation whose caller went away drops the instance with it).
+            let lease = Lease {
+                runner: self,
+                key: key.clone(),
+                generation,
+                instance: None,
+            };
+            match acquired {
+                // A warm instance whose process ended is dropped with its lease.
+                Acquired::Warm(mut i) => {
+                    if !i.exited() {
+                        break (lease, Acquired::Warm(i));
+                    }
+                }
+                cold => break (lease, cold),
             }
-        };
-        // From here the slot is ours; the lease gives it back however this ends (an
-        // invocation whose caller went away drops the instance with it).
-        let mut lease = Lease {
-            runner: self,
-            key,
-            generation,
-            instance: None,
         };
         let mut instance = match acquired {
             Acquired::Warm(i) => *i,

@@ -33,6 +33,10 @@ exports.fails = async () => {
 };
 exports.notAFunction = 42;
 exports.exits = async () => { process.exit(2); };
+exports.throwsLater = async (event) => {
+  if (event.crash) setTimeout(() => { throw new Error('from a timer'); }, 0);
+  return process.pid;
+};
 exports.nested = { deeper: async () => 'nested' };
 "#;
 
@@ -166,4 +170,21 @@ async fn a_node_process_that_exits_is_runtime_exit_error() {
             out.request_id
         )
     );
+}
+
+#[tokio::test]
+async fn an_instance_that_died_while_idle_is_not_reused() {
+    let s = runner();
+    let code = package(&[("index.js", CJS)]);
+    let f = spec("later", "nodejs20.x", "index.throwsLater", code.path());
+    let first = json(&invoke(&s.runner, &f, r#"{"crash": true}"#).await);
+    // The timer's uncaught exception ends that process after it answered.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_to_string(format!("/proc/{first}/status")).is_ok_and(|s| !s.contains("zombie")) {
+        assert!(std::time::Instant::now() < until, "the process did not exit");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let next = invoke(&s.runner, &f, "{}").await;
+    assert_eq!(next.function_error, None, "{}", String::from_utf8_lossy(&next.payload));
+    assert_ne!(json(&next), first);
 }

@@ -131,6 +131,18 @@ impl Instance {
         })
     }
 
+    /// The process ended while idle (a runtime that exits after reporting an error, a
+    /// crash from a timer): such an instance must not take the next invocation.
+    pub fn exited(&mut self) -> bool {
+        match self.child.try_wait() {
+            Ok(None) => false,
+            Ok(Some(_)) | Err(_) => {
+                self.pid = None;
+                true
+            }
+        }
+    }
+
     /// Kills the process group now (the drop does it too).
     pub fn kill(&mut self) {
         if let Some(pid) = self.pid.take() {
