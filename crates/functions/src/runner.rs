@@ -158,7 +158,79 @@ impl Runner {
         let (kind, program) = self.prepare(spec).await?;
         let request_id = uuid::Uuid::new_v4().to_string();
         let key = PoolKey::of(spec);
-        let (mut lease, acquired) = loop {
+        let invocation = Invocation {
+            request_id: request_id.clone(),
+            // No payload is the empty object, as Lambda hands it to the function.
+            payload: if req.payload.is_empty() {
+                Bytes::from_static(b"{}")
+            } else {
+                Bytes::from(req.payload)
+            },
+            timeout: Duration::from_secs(u64::from(spec.timeout_seconds.max(1))),
+            invoked_function_arn: invoked_arn(spec),
+            trace_id: req.trace_id,
+            client_context: req.client_context.map(|cc| decode_client_context(&cc)),
+            cognito_identity: None,
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            // From here the slot is ours; the lease gives it back however this ends (an
+            // invocation whose caller went away drops the instance with it).
+            let (mut lease, mut instance) = match self.acquire(spec, &key, kind, program.as_deref()).await? {
+                Ok(pair) => pair,
+                Err(detail) => {
+                    return Ok(InvokeOutcome {
+                        payload: documents::invalid_entrypoint(&request_id, &detail),
+                        request_id,
+                        function_error: Some(FunctionError::Unhandled),
+                        log_tail: None,
+                        executed_version: spec.version.clone(),
+                    });
+                }
+            };
+            let call = crate::instance::Call {
+                request_id: &request_id,
+                version: &spec.version,
+                memory_mb: spec.memory_mb,
+                timeout: invocation.timeout,
+                init_timeout: self.config.init_timeout,
+                invocation: invocation.clone(),
+                log_tail: req.log_tail,
+            };
+            let mut stopping = self.stopping.subscribe();
+            let finished = tokio::select! {
+                f = instance.invoke(call) => f,
+                _ = stopping.wait_for(|s| *s) => {
+                    return Err(InvokeError::Internal("The function runner is shutting down.".into()));
+                }
+            };
+            if finished.retry && attempts < 3 {
+                continue;
+            }
+            if finished.reusable {
+                lease.instance = Some(instance);
+            }
+            return Ok(InvokeOutcome {
+                request_id,
+                payload: finished.payload,
+                function_error: finished.error.then_some(FunctionError::Unhandled),
+                log_tail: finished.log_tail,
+                executed_version: spec.version.clone(),
+            });
+        }
+    }
+
+    /// A busy slot with its instance: a warm one whose process still runs, or a new one.
+    /// The inner error is a `provided` package that cannot start (`Runtime.InvalidEntrypoint`).
+    async fn acquire(
+        &self,
+        spec: &FunctionSpec,
+        key: &PoolKey,
+        kind: RuntimeKind,
+        program: Option<&std::path::Path>,
+    ) -> Result<Result<(Lease<'_>, Instance), String>, InvokeError> {
+        loop {
             let mut dropped = Vec::new();
             let (acquired, generation) = {
                 let mut pools = self.pools.lock().expect("pools poisoned");
@@ -174,8 +246,6 @@ impl Runner {
                     return Err(InvokeError::Internal("The function runner is shutting down.".into()));
                 }
             };
-            // From here the slot is ours; the lease gives it back however this ends (an
-            // invocation whose caller went away drops the instance with it).
             let lease = Lease {
                 runner: self,
                 key: key.clone(),
@@ -186,68 +256,18 @@ impl Runner {
                 // A warm instance whose process ended is dropped with its lease.
                 Acquired::Warm(mut i) => {
                     if !i.exited() {
-                        break (lease, Acquired::Warm(i));
+                        return Ok(Ok((lease, *i)));
                     }
                 }
-                cold => break (lease, cold),
-            }
-        };
-        let mut instance = match acquired {
-            Acquired::Warm(i) => *i,
-            Acquired::Cold => match self.start_instance(spec, kind, program.as_deref()).await {
-                Ok(i) => i,
-                Err(StartError::Setup(e)) => return Err(InvokeError::Internal(e)),
-                Err(StartError::Entrypoint(detail)) => {
-                    return Ok(InvokeOutcome {
-                        payload: documents::invalid_entrypoint(&request_id, &detail),
-                        request_id,
-                        function_error: Some(FunctionError::Unhandled),
-                        log_tail: None,
-                        executed_version: spec.version.clone(),
-                    });
+                Acquired::Cold => {
+                    return match self.start_instance(spec, kind, program).await {
+                        Ok(i) => Ok(Ok((lease, i))),
+                        Err(StartError::Setup(e)) => Err(InvokeError::Internal(e)),
+                        Err(StartError::Entrypoint(detail)) => Ok(Err(detail)),
+                    };
                 }
-            },
-        };
-        let invocation = Invocation {
-            request_id: request_id.clone(),
-            // No payload is the empty object, as Lambda hands it to the function.
-            payload: if req.payload.is_empty() {
-                Bytes::from_static(b"{}")
-            } else {
-                Bytes::from(req.payload)
-            },
-            timeout: Duration::from_secs(u64::from(spec.timeout_seconds.max(1))),
-            invoked_function_arn: invoked_arn(spec),
-            trace_id: req.trace_id,
-            client_context: req.client_context.map(|cc| decode_client_context(&cc)),
-            cognito_identity: None,
-        };
-        let call = crate::instance::Call {
-            request_id: &request_id,
-            version: &spec.version,
-            memory_mb: spec.memory_mb,
-            timeout: invocation.timeout,
-            init_timeout: self.config.init_timeout,
-            invocation,
-            log_tail: req.log_tail,
-        };
-        let mut stopping = self.stopping.subscribe();
-        let finished = tokio::select! {
-            f = instance.invoke(call) => f,
-            _ = stopping.wait_for(|s| *s) => {
-                return Err(InvokeError::Internal("The function runner is shutting down.".into()));
             }
-        };
-        if finished.reusable {
-            lease.instance = Some(instance);
         }
-        Ok(InvokeOutcome {
-            request_id,
-            payload: finished.payload,
-            function_error: finished.error.then_some(FunctionError::Unhandled),
-            log_tail: finished.log_tail,
-            executed_version: spec.version.clone(),
-        })
     }
 
     /// Stops every idle instance of a function and keeps none of its busy ones (its code or

@@ -133,3 +133,37 @@ async fn init_errors_and_missing_bootstraps() {
     );
     assert_eq!(s.runner.stats().alive, 0);
 }
+
+/// Answers one invocation, then exits a moment later without asking for the next.
+const ONE_SHOT: &str = r#"#!/usr/bin/env python3
+import os, time, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"
+with urllib.request.urlopen(api + "/invocation/next") as r:
+    request_id = r.headers["Lambda-Runtime-Aws-Request-Id"]
+    r.read()
+body = str(os.getpid()).encode()
+urllib.request.urlopen(urllib.request.Request(api + "/invocation/" + request_id + "/response", data=body, method="POST")).read()
+time.sleep(2)
+"#;
+
+#[tokio::test]
+async fn an_invocation_a_dying_runtime_never_took_runs_elsewhere() {
+    let s = runner();
+    let code = package(&[("bootstrap", ONE_SHOT)]);
+    make_executable(&code.path().join("bootstrap"));
+    let f = spec("oneshot", "provided.al2023", "x", code.path());
+    let first = invoke(&s.runner, &f, "{}").await;
+    assert_eq!(first.function_error, None);
+    // The next one is handed to the same (still running) process, which exits without
+    // taking it: it runs on a new instance instead of failing.
+    let second = invoke(&s.runner, &f, "{}").await;
+    assert_eq!(
+        second.function_error,
+        None,
+        "{}",
+        String::from_utf8_lossy(&second.payload)
+    );
+    assert_ne!(json(&second), json(&first));
+    let tail = second.log_tail.unwrap();
+    assert_eq!(tail.matches("START RequestId").count(), 1, "{tail}");
+}

@@ -25,6 +25,8 @@ pub struct Finished {
     /// The instance can take another invocation.
     pub reusable: bool,
     pub log_tail: Option<String>,
+    /// The invocation never reached the runtime (its process had ended): run it elsewhere.
+    pub retry: bool,
 }
 
 enum End {
@@ -78,8 +80,7 @@ impl Instance {
     pub async fn invoke(&mut self, call: Call<'_>) -> Finished {
         let id = call.request_id;
         self.log.keep_tail(call.log_tail);
-        self.log
-            .line(&format!("START RequestId: {id} Version: {}", call.version));
+        let was_warm = self.initialized;
         let submitted = Instant::now();
         let mut started: Option<Instant> = None;
         let end = if self.api.submit(call.invocation.clone()).await.is_err() {
@@ -88,6 +89,26 @@ impl Instance {
             self.wait(&call, submitted, &mut started).await
         };
         let finished_at = Instant::now();
+        if started.is_none() {
+            // A warm runtime that ended before taking the invocation never ran it: the
+            // runner gives it to another instance (Lambda only hands invocations to a
+            // runtime waiting in `next`).
+            if was_warm && matches!(end, End::Exited(_) | End::Gone) {
+                if let End::Exited(_) = end {
+                    self.pid = None;
+                }
+                self.log.take_tail();
+                return Finished {
+                    payload: Vec::new(),
+                    error: true,
+                    reusable: false,
+                    log_tail: None,
+                    retry: true,
+                };
+            }
+            // It failed in its init phase: START comes after the init's own output.
+            self.log.line(&super::start_line(id, call.version));
+        }
         let limit = u64::from(call.memory_mb) * 1024 * 1024;
         let peak = self.pid.and_then(peak_rss);
         // A process past its memory size is stopped even when it managed to answer, so
@@ -161,6 +182,7 @@ impl Instance {
             error,
             reusable,
             log_tail: self.log.take_tail(),
+            retry: false,
         }
     }
 

@@ -14,7 +14,7 @@ use tokio::process::Child;
 use crate::config::{Credentials, RuntimeKind};
 use crate::launch::Launch;
 use crate::logs::LogStore;
-use crate::runtime_api::RuntimeApi;
+use crate::runtime_api::{RuntimeApi, StartHook};
 use crate::spec::{CodeLocation, FunctionSpec};
 
 pub use invoke::Call;
@@ -81,13 +81,18 @@ impl Instance {
         let dir = start.instances_dir.join(start.id.to_string());
         let tmp_dir = dir.join("tmp");
         std::fs::create_dir_all(&tmp_dir).map_err(setup)?;
-        let api = RuntimeApi::start().await.map_err(setup)?;
         let log_stream = log_stream_name(&spec.version);
         let log = Arc::new(InstanceLog::new(
             spec.function_arn.clone(),
             log_stream.clone(),
             start.logs.clone(),
         ));
+        let on_start: StartHook = {
+            let log = log.clone();
+            let version = spec.version.clone();
+            Arc::new(move |id: &str| log.line(&start_line(id, &version)))
+        };
+        let api = RuntimeApi::start(Some(on_start)).await.map_err(setup)?;
         let (output, child_end) = Output::open(log.clone()).map_err(setup)?;
         let endpoint = api.endpoint();
         let launch = Launch {
@@ -159,6 +164,11 @@ impl Drop for Instance {
         self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// `START RequestId: <id> Version: $LATEST`.
+pub fn start_line(request_id: &str, version: &str) -> String {
+    format!("START RequestId: {request_id} Version: {version}")
 }
 
 /// `2026/12/01/[$LATEST]` and 32 hex digits, as Lambda names an instance's stream.

@@ -90,6 +90,9 @@ async fn next(shared: &Shared) -> Answer {
     };
     let deadline_ms = now_ms() + invocation.timeout.as_millis() as u64;
     *shared.state.lock().expect("runtime state poisoned") = RuntimeState::Running(invocation.request_id.clone());
+    if let Some(hook) = &shared.on_start {
+        hook(&invocation.request_id);
+    }
     let _ = shared.events.send(ApiEvent::Started {
         request_id: invocation.request_id.clone(),
         at: Instant::now(),

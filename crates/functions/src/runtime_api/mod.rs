@@ -92,10 +92,15 @@ impl RuntimeState {
     }
 }
 
+/// Called with the request id as an invocation is handed to the runtime, before the
+/// runtime can see it: what is logged there comes before anything the function prints.
+pub type StartHook = Arc<dyn Fn(&str) + Send + Sync>;
+
 struct Shared {
     invocations: tokio::sync::Mutex<mpsc::Receiver<Invocation>>,
     state: Mutex<RuntimeState>,
     events: mpsc::UnboundedSender<ApiEvent>,
+    on_start: Option<StartHook>,
 }
 
 /// A running listener. Dropping it stops the listener and closes its connections.
@@ -108,7 +113,7 @@ pub struct RuntimeApi {
 
 impl RuntimeApi {
     /// Binds 127.0.0.1 on a free port and starts serving.
-    pub async fn start() -> std::io::Result<RuntimeApi> {
+    pub async fn start(on_start: Option<StartHook>) -> std::io::Result<RuntimeApi> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (inv_tx, inv_rx) = mpsc::channel(1);
@@ -117,6 +122,7 @@ impl RuntimeApi {
             invocations: tokio::sync::Mutex::new(inv_rx),
             state: Mutex::new(RuntimeState::Started),
             events: ev_tx,
+            on_start,
         });
         let task = tokio::spawn(http::serve(listener, shared));
         Ok(RuntimeApi {

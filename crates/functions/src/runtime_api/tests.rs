@@ -39,7 +39,7 @@ const NEXT: &str = "/2018-06-01/runtime/invocation/next";
 
 #[tokio::test]
 async fn next_hands_out_the_invocation_with_its_headers() {
-    let mut api = RuntimeApi::start().await.unwrap();
+    let mut api = RuntimeApi::start(None).await.unwrap();
     let ep = api.endpoint();
     api.submit(invocation("req-1")).await.unwrap();
     let (status, head, body) = call(&ep, "GET", NEXT, "", b"").await;
@@ -81,7 +81,7 @@ async fn next_hands_out_the_invocation_with_its_headers() {
 
 #[tokio::test]
 async fn errors_carry_their_type_and_body() {
-    let mut api = RuntimeApi::start().await.unwrap();
+    let mut api = RuntimeApi::start(None).await.unwrap();
     let ep = api.endpoint();
     api.submit(invocation("r2")).await.unwrap();
     call(&ep, "GET", NEXT, "", b"").await;
@@ -111,7 +111,7 @@ async fn errors_carry_their_type_and_body() {
 
 #[tokio::test]
 async fn init_error_and_unknown_paths() {
-    let mut api = RuntimeApi::start().await.unwrap();
+    let mut api = RuntimeApi::start(None).await.unwrap();
     let ep = api.endpoint();
     let (status, _, _) = call(&ep, "GET", "/2018-06-01/runtime/nope", "", b"").await;
     assert_eq!(status, 404);
@@ -137,7 +137,7 @@ async fn init_error_and_unknown_paths() {
 
 #[tokio::test]
 async fn an_oversize_response_is_refused_with_413() {
-    let mut api = RuntimeApi::start().await.unwrap();
+    let mut api = RuntimeApi::start(None).await.unwrap();
     let ep = api.endpoint();
     api.submit(invocation("big")).await.unwrap();
     call(&ep, "GET", NEXT, "", b"").await;
