@@ -64,19 +64,28 @@ impl ProgramCache {
                 Some(RuntimeKind::Node) => ["-e", "process.stdout.write(process.execPath)"],
                 _ => break,
             };
-            let mut cmd = Command::new(candidate);
-            cmd.args(probe).env_clear().stdin(Stdio::null()).stderr(Stdio::null());
-            for key in ["PATH", "HOME"] {
-                if let Some(v) = std::env::var_os(key) {
-                    cmd.env(key, v);
+            // What a program is does not change while Stepwise runs: probed once a process.
+            static PROBED: Mutex<Vec<(PathBuf, Option<PathBuf>)>> = Mutex::new(Vec::new());
+            let known = PROBED
+                .lock()
+                .expect("probe cache poisoned")
+                .iter()
+                .find(|(c, _)| c == candidate)
+                .map(|(_, found)| found.clone());
+            let found = match known {
+                Some(found) => found,
+                None => {
+                    let found = probe_program(candidate, probe).await;
+                    PROBED
+                        .lock()
+                        .expect("probe cache poisoned")
+                        .push((candidate.clone(), found.clone()));
+                    found
                 }
-            }
-            match cmd.output().await {
-                Ok(out) if out.status.success() && !out.stdout.is_empty() => {
-                    answer = Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).into_owned()));
-                    break;
-                }
-                _ => continue,
+            };
+            if let Some(path) = found {
+                answer = Ok(path);
+                break;
             }
         }
         self.found
@@ -84,6 +93,23 @@ impl ProgramCache {
             .expect("program cache poisoned")
             .insert(runtime.to_string(), answer.clone());
         answer
+    }
+}
+
+/// Runs `program probe…`; its output is the real executable's path.
+async fn probe_program(candidate: &Path, probe: [&str; 2]) -> Option<PathBuf> {
+    let mut cmd = Command::new(candidate);
+    cmd.args(probe).env_clear().stdin(Stdio::null()).stderr(Stdio::null());
+    for key in ["PATH", "HOME"] {
+        if let Some(v) = std::env::var_os(key) {
+            cmd.env(key, v);
+        }
+    }
+    match cmd.output().await {
+        Ok(out) if out.status.success() && !out.stdout.is_empty() => {
+            Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).into_owned()))
+        }
+        _ => None,
     }
 }
 
@@ -108,21 +134,13 @@ impl Launch<'_> {
     /// The program and arguments.
     pub fn argv(&self) -> (OsString, Vec<OsString>) {
         match (self.kind, self.program) {
-            // -u: unbuffered output; compiled modules go to a cache of ours, never into
-            // the code directory (read-only on AWS).
-            (RuntimeKind::Python, Some(p)) => {
-                let mut cache = OsString::from("pycache_prefix=");
-                cache.push(self.runtime_dir.join("pycache"));
-                (
-                    p.into(),
-                    vec![
-                        "-u".into(),
-                        "-X".into(),
-                        cache,
-                        self.runtime_dir.join("bootstrap.py").into(),
-                    ],
-                )
-            }
+            // -u: unbuffered output. -B: compiled modules are not written into the code
+            // directory (read-only on AWS, where user code is compiled at each cold start
+            // too); the interpreter's own cached modules are still read.
+            (RuntimeKind::Python, Some(p)) => (
+                p.into(),
+                vec!["-u".into(), "-B".into(), self.runtime_dir.join("bootstrap.py").into()],
+            ),
             // V8's heap sized from the memory size, as AWS's Node.js runtime does, so the
             // garbage collector works within it instead of growing past it.
             (RuntimeKind::Node, Some(p)) => (
@@ -262,8 +280,7 @@ mod tests {
             args,
             vec![
                 OsString::from("-u"),
-                OsString::from("-X"),
-                OsString::from("pycache_prefix=/rt/pycache"),
+                OsString::from("-B"),
                 OsString::from("/rt/bootstrap.py")
             ]
         );
