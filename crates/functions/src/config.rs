@@ -9,7 +9,7 @@ use std::time::Duration;
 pub struct RunnerConfig {
     /// Where the runner writes: our bootstraps (`runtime/`) and each instance's writable
     /// temporary directory (`instances/<id>/tmp`, `TMPDIR`). Code directories are never
-    /// written.
+    /// written. One runner owns it: what an earlier run left under `instances/` is removed.
     pub work_dir: PathBuf,
     /// Given to functions as `AWS_ENDPOINT_URL`, so a handler's AWS SDK client calls
     /// Stepwise (Step Functions callbacks, other functions).

@@ -58,6 +58,9 @@ impl Runner {
         let result = self
             .setup
             .get_or_init(|| async {
+                // What instances of an earlier run left (a crash, a kill) goes: one runner
+                // owns a work directory.
+                let _ = std::fs::remove_dir_all(self.config.work_dir.join("instances"));
                 install_bootstraps(&self.runtime_dir()).map_err(|e| {
                     format!(
                         "cannot write the function runtimes under {}: {e}",
