@@ -212,6 +212,11 @@ async function main() {
   }
   for (;;) {
     const { res, body } = await request('GET', RUNTIME_PATH + '/invocation/next');
+    if (res.statusCode !== 200) {
+      // The Runtime API refused: nothing sensible is left to do (AWS's client exits too).
+      process.stderr.write(`Runtime API next failed: ${res.statusCode} ${body}\n`);
+      process.exit(1);
+    }
     const headers = res.headers;
     const requestId = headers['lambda-runtime-aws-request-id'];
     currentRequestId = requestId;

@@ -329,6 +329,10 @@ def main():
         sys.exit(1)
     while True:
         resp, body = client.next()
+        if resp.status != 200:
+            # The Runtime API refused: nothing sensible is left to do (AWS's client exits too).
+            sys.stderr.write("Runtime API next failed: %d %s\n" % (resp.status, body.decode("utf-8", "replace")))
+            sys.exit(1)
         handle(client, request_handler, CaseInsensitive(resp), body)
 
 
