@@ -28,6 +28,8 @@ pub struct LogLine {
     pub timestamp_ms: u64,
     /// The instance's log stream (`2026/12/01/[$LATEST]<hex>`).
     pub log_stream: String,
+    /// The invocation the line belongs to (from its START to its REPORT), if any.
+    pub request_id: Option<String>,
     /// The line without its newline.
     pub message: String,
 }
@@ -65,7 +67,14 @@ impl LogStore {
         }
     }
 
-    pub fn push(&self, function_arn: &str, log_stream: &str, timestamp_ms: u64, message: String) {
+    pub fn push(
+        &self,
+        function_arn: &str,
+        log_stream: &str,
+        request_id: Option<&str>,
+        timestamp_ms: u64,
+        message: String,
+    ) {
         let mut guard = self.all.lock().expect("log store poisoned");
         let all = &mut *guard;
         let size = message.len();
@@ -80,6 +89,7 @@ impl LogStore {
             seq,
             timestamp_ms,
             log_stream: log_stream.to_string(),
+            request_id: request_id.map(str::to_string),
             message,
         });
         let before = log.bytes - size;
@@ -238,7 +248,7 @@ mod tests {
     fn function_log_is_bounded() {
         let store = LogStore::default();
         for i in 0..3000 {
-            store.push("arn", "s", i, "y".repeat(1000));
+            store.push("arn", "s", None, i, "y".repeat(1000));
         }
         let kept = store.read("arn", 0);
         assert!(kept.len() * 1000 <= FUNCTION_LOG_BYTES);
@@ -252,7 +262,7 @@ mod tests {
     fn all_logs_together_are_bounded_too() {
         let store = LogStore::with_total_limit(10_000);
         for i in 0..100 {
-            store.push(&format!("f{}", i % 7), "s", i, "z".repeat(500));
+            store.push(&format!("f{}", i % 7), "s", Some("r"), i, "z".repeat(500));
         }
         let kept: usize = (0..7).map(|f| store.read(&format!("f{f}"), 0).len() * 500).sum();
         assert!(kept <= 10_000 && kept > 9_000, "{kept}");

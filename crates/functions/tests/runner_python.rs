@@ -130,6 +130,10 @@ async fn returns_its_event_and_sees_its_context() {
     let logs = s.runner.logs(&f.function_arn);
     assert_eq!(logs.len(), 4);
     assert_eq!(logs[1].message, "hello from the handler");
+    assert!(
+        logs.iter()
+            .all(|l| l.request_id.as_deref() == Some(out.request_id.as_str()))
+    );
 }
 
 #[tokio::test]

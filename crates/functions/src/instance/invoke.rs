@@ -97,7 +97,7 @@ impl Instance {
                 if let End::Exited(_) = end {
                     self.pid = None;
                 }
-                self.log.take_tail();
+                self.log.finish();
                 return Finished {
                     payload: Vec::new(),
                     error: true,
@@ -107,6 +107,7 @@ impl Instance {
                 };
             }
             // It failed in its init phase: START comes after the init's own output.
+            self.log.begin(id);
             self.log.line(&super::start_line(id, call.version));
         }
         let limit = u64::from(call.memory_mb) * 1024 * 1024;
@@ -181,7 +182,7 @@ impl Instance {
             payload,
             error,
             reusable,
-            log_tail: self.log.take_tail(),
+            log_tail: self.log.finish(),
             retry: false,
         }
     }

@@ -90,7 +90,10 @@ impl Instance {
         let on_start: StartHook = {
             let log = log.clone();
             let version = spec.version.clone();
-            Arc::new(move |id: &str| log.line(&start_line(id, &version)))
+            Arc::new(move |id: &str| {
+                log.begin(id);
+                log.line(&start_line(id, &version));
+            })
         };
         let api = RuntimeApi::start(Some(on_start)).await.map_err(setup)?;
         let (output, child_end) = Output::open(log.clone()).map_err(setup)?;

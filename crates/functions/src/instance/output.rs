@@ -21,13 +21,19 @@ use crate::logs::{LineSplitter, LogStore, Tail};
 /// The marker's bytes: a NUL and an ESC make it unlike anything a function prints.
 const MARKER: &[u8] = b"\x00\x1bstepwise-log-mark\n";
 
-/// Where an instance's lines go: the function's log, and the tail of the invocation in
-/// progress when one was asked for.
+/// Where an instance's lines go: the function's log (each line with the invocation in
+/// progress, if any), and the tail of that invocation when one was asked for.
 pub struct InstanceLog {
     pub function_arn: String,
     pub log_stream: String,
     store: Arc<LogStore>,
-    tail: Mutex<Option<Tail>>,
+    current: Mutex<Current>,
+}
+
+#[derive(Default)]
+struct Current {
+    request_id: Option<String>,
+    tail: Option<Tail>,
 }
 
 impl InstanceLog {
@@ -36,25 +42,39 @@ impl InstanceLog {
             function_arn,
             log_stream,
             store,
-            tail: Mutex::new(None),
+            current: Mutex::new(Current::default()),
         }
     }
 
     pub fn line(&self, text: &str) {
-        if let Some(tail) = self.tail.lock().expect("tail poisoned").as_mut() {
+        let mut current = self.current.lock().expect("instance log poisoned");
+        if let Some(tail) = current.tail.as_mut() {
             tail.push_line(text);
         }
-        self.store
-            .push(&self.function_arn, &self.log_stream, now_ms(), text.to_string());
+        self.store.push(
+            &self.function_arn,
+            &self.log_stream,
+            current.request_id.as_deref(),
+            now_ms(),
+            text.to_string(),
+        );
     }
 
-    /// Starts (or stops, with `false`) keeping this invocation's tail.
+    /// Starts (or stops, with `false`) keeping the next invocation's tail.
     pub fn keep_tail(&self, keep: bool) {
-        *self.tail.lock().expect("tail poisoned") = keep.then(Tail::default);
+        self.current.lock().expect("instance log poisoned").tail = keep.then(Tail::default);
     }
 
-    pub fn take_tail(&self) -> Option<String> {
-        self.tail.lock().expect("tail poisoned").take().map(Tail::into_string)
+    /// Lines from now on belong to this invocation.
+    pub fn begin(&self, request_id: &str) {
+        self.current.lock().expect("instance log poisoned").request_id = Some(request_id.to_string());
+    }
+
+    /// The invocation's log is complete: its tail, when it was kept.
+    pub fn finish(&self) -> Option<String> {
+        let mut current = self.current.lock().expect("instance log poisoned");
+        current.request_id = None;
+        current.tail.take().map(Tail::into_string)
     }
 }
 
