@@ -171,7 +171,7 @@ impl Runner {
             },
             timeout: Duration::from_secs(u64::from(spec.timeout_seconds.max(1))),
             invoked_function_arn: invoked_arn(spec),
-            trace_id: req.trace_id,
+            trace_id: Some(req.trace_id.unwrap_or_else(new_trace_id)),
             client_context: req.client_context.map(|cc| decode_client_context(&cc)),
             cognito_identity: None,
         };
@@ -356,6 +356,17 @@ fn invoked_arn(spec: &FunctionSpec) -> String {
     } else {
         format!("{}:{}", spec.function_arn, spec.version)
     }
+}
+
+/// A fresh X-Ray trace header, as Lambda gives every invocation one
+/// (`Root=1-<epoch seconds, hex>-<96 random bits, hex>;Sampled=0`).
+fn new_trace_id() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let random = uuid::Uuid::new_v4().simple().to_string();
+    format!("Root=1-{secs:08x}-{};Sampled=0", &random[..24])
 }
 
 /// `X-Amz-Client-Context` is base64; the runtime gets the JSON text.

@@ -106,6 +106,11 @@ async fn returns_its_event_and_sees_its_context() {
     let env = v["env"].as_object().unwrap();
     assert_eq!(env["AWS_LAMBDA_FUNCTION_NAME"], "describe");
     assert_eq!(env["TZ"], ":UTC");
+    let trace = env["_X_AMZN_TRACE_ID"].as_str().unwrap();
+    assert!(
+        trace.starts_with("Root=1-") && trace.ends_with(";Sampled=0") && trace.len() == 50,
+        "{trace}"
+    );
     assert_eq!(env["AWS_REGION"], "eu-west-1");
     assert_eq!(env["_HANDLER"], "app.describe");
     assert_eq!(env["LAMBDA_TASK_ROOT"], code.path().to_str().unwrap());
