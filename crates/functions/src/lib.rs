@@ -10,6 +10,7 @@
 //! The contract with the rest of Stepwise is [`spec`]: what the Lambda API (or a Task
 //! state) hands the runner to run one version of a function, and what comes back.
 
+pub mod code;
 pub mod spec;
 
 pub use spec::{CodeLocation, FunctionError, FunctionSpec, InvokeError, InvokeOutcome, InvokeRequest};
