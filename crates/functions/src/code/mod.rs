@@ -1,7 +1,7 @@
 //! Deployment packages: a `.zip` checked and unpacked once per content hash, or a local
 //! directory for hot reload.
 //!
-//! A zip is unpacked into `<root>/<hex sha256 of the zip>/`: first into a temporary
+//! A zip is unpacked into `<root>/<hex sha256 of the zip>/` (and kept as `<hex>.zip`): first into a temporary
 //! directory beside it, then renamed into place, so a crash mid-way never leaves a
 //! half-written package under its final name, and two uploads of the same bytes share one
 //! directory. Once in place, files and directories are read-only (the mode bits the zip
@@ -165,6 +165,11 @@ impl CodeStore {
         self.root.join(hex_sha256)
     }
 
+    /// The zip a package was unpacked from.
+    pub fn zip_of(&self, hex_sha256: &str) -> PathBuf {
+        self.root.join(format!("{hex_sha256}.zip"))
+    }
+
     /// Checks and unpacks `zip` (once: the same bytes again reuse the directory). Blocking:
     /// call it off the async threads.
     pub fn add_zip(&self, zip: &[u8]) -> Result<Package, CodeError> {
@@ -194,6 +199,23 @@ impl CodeStore {
                 // Another upload of the same bytes got there first: theirs is as good.
                 let _ = unzip::remove_tree(&temp);
                 if !dir.is_dir() {
+                    return Err(CodeError::Io(e));
+                }
+            }
+        }
+        // The zip itself is kept beside its directory (`GetFunction`'s `Code.Location`).
+        let kept = self.zip_of(&hex_sha256);
+        if !kept.is_file() {
+            let temp = self.root.join(format!(
+                "{TEMP_PREFIX}{hex_sha256}.zip-{}-{}",
+                std::process::id(),
+                TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+            ));
+            std::fs::write(&temp, zip)?;
+            unzip::set_mode(&temp, 0o444)?;
+            if let Err(e) = std::fs::rename(&temp, &kept) {
+                let _ = std::fs::remove_file(&temp);
+                if !kept.is_file() {
                     return Err(CodeError::Io(e));
                 }
             }

@@ -90,11 +90,17 @@ fn a_package_is_unpacked_once_read_only_with_aws_hash_and_size() {
     // The same bytes again: the same directory, nothing else left behind.
     let again = store.add_zip(&zip).unwrap();
     assert_eq!(again, p);
-    let names: Vec<_> = std::fs::read_dir(store.root())
+    let mut names: Vec<String> = std::fs::read_dir(store.root())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, vec![std::ffi::OsString::from(&p.hex_sha256)]);
+    names.sort();
+    assert_eq!(names, [p.hex_sha256.clone(), format!("{}.zip", p.hex_sha256)]);
+    assert_eq!(
+        std::fs::read(store.zip_of(&p.hex_sha256)).unwrap(),
+        zip,
+        "the zip is kept"
+    );
     unzip::remove_tree(&root).unwrap();
 }
 
@@ -295,7 +301,7 @@ fn mutated_zips_never_escape_or_panic() {
     }
     for entry in std::fs::read_dir(store.root()).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(!name.starts_with(".tmp-"), "a temp dir left: {name}");
+        assert!(!name.starts_with(".tmp-"), "a temp file left: {name}");
     }
     unzip::remove_tree(&root).unwrap();
 }

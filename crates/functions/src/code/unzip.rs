@@ -195,7 +195,7 @@ fn create_links(dest: &Path, links: &[(PathBuf, String, String)]) -> Result<(), 
     Ok(())
 }
 
-fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+pub(super) fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
 }
@@ -230,10 +230,12 @@ pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
         Ok(())
     }
     match fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-        Ok(m) if m.is_dir() => writable(dir)?,
-        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(m) if m.is_dir() => {
+            writable(dir)?;
+            fs::remove_dir_all(dir)
+        }
+        Ok(_) => fs::remove_file(dir),
     }
-    fs::remove_dir_all(dir)
 }
