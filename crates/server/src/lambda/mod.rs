@@ -23,9 +23,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::http::StatusCode;
 use serde_json::Value;
 
+pub use axum::http::StatusCode;
 pub use protocol::{ACTIONS, router};
 
 use crate::{Authenticator, RequestContext};
