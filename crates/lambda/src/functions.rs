@@ -290,7 +290,7 @@ pub(crate) fn max_items(r: &LambdaRequest) -> Result<usize, LambdaError> {
     Ok((n as usize).min(MAX_PAGE))
 }
 
-pub(crate) async fn list(inner: &Inner, _ctx: &RequestContext, r: &LambdaRequest) -> Result<LambdaReply, LambdaError> {
+pub(crate) async fn list(inner: &Inner, ctx: &RequestContext, r: &LambdaRequest) -> Result<LambdaReply, LambdaError> {
     let limit = max_items(r)?;
     let all_versions = match r.query("FunctionVersion") {
         None => false,
@@ -305,12 +305,21 @@ pub(crate) async fn list(inner: &Inner, _ctx: &RequestContext, r: &LambdaRequest
             return Err(LambdaError::validation(v.message()));
         }
     };
-    let after = r.query("Marker").filter(|m| !m.is_empty()).map(str::to_owned);
+    // The caller's region and account only: their ARNs share this prefix and sort after it.
+    let prefix = names::function_arn(&ctx.region, &ctx.account_id, "");
+    let after = r
+        .query("Marker")
+        .filter(|m| !m.is_empty() && m.starts_with(&prefix))
+        .map(str::to_owned)
+        .unwrap_or_else(|| prefix.clone());
     let page = Page {
-        after,
+        after: Some(after),
         limit: limit + 1,
     };
     let mut records = inner.db(move |s| s.list_functions(&page)).await?;
+    if let Some(end) = records.iter().position(|f| !f.arn.starts_with(&prefix)) {
+        records.truncate(end);
+    }
     let more = records.len() > limit;
     records.truncate(limit);
     let mut out = Vec::new();

@@ -12,6 +12,9 @@ use crate::Lambda;
 use crate::functions::named;
 use crate::model::AliasConfiguration;
 
+/// How many times a throttled `Event` invocation is tried (1 s, 2 s, … then every minute).
+pub const EVENT_ATTEMPTS: u32 = 20;
+
 /// The most of an invocation's log `X-Amz-Log-Result` carries.
 pub const MAX_LOG_TAIL: usize = 4096;
 
@@ -108,17 +111,32 @@ pub(crate) async fn invoke(
             function_error: None,
             log_result: None,
             executed_version: None,
+            request_id: None,
         })),
         "Event" => {
             let invoker = inner.invoker.clone();
             let name = spec.function_arn.clone();
             tokio::spawn(async move {
-                match invoker.invoke(spec, request).await {
-                    Ok(outcome) if outcome.function_error.is_some() => {
-                        tracing::info!(function = %name, request_id = %outcome.request_id, "an Event invocation failed in the function");
+                // A throttled event waits and tries again, as Lambda's event queue does
+                // (AWS keeps trying for up to 6 hours; here for about a quarter of an hour).
+                let mut delay = std::time::Duration::from_secs(1);
+                for attempt in 1.. {
+                    match invoker.invoke(spec.clone(), request.clone()).await {
+                        Err(InvokeError::TooManyRequests) if attempt < EVENT_ATTEMPTS => {
+                            tracing::debug!(function = %name, attempt, "an Event invocation was throttled; trying again");
+                            tokio::time::sleep(delay).await;
+                            delay = (delay * 2).min(std::time::Duration::from_secs(60));
+                        }
+                        Ok(outcome) if outcome.function_error.is_some() => {
+                            tracing::info!(function = %name, request_id = %outcome.request_id, "an Event invocation failed in the function");
+                            break;
+                        }
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::warn!(function = %name, error = %e, "an Event invocation did not run");
+                            break;
+                        }
                     }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(function = %name, error = %e, "an Event invocation did not run"),
                 }
             });
             Ok(LambdaReply::Invoke(InvokeReply {
@@ -127,6 +145,7 @@ pub(crate) async fn invoke(
                 function_error: None,
                 log_result: None,
                 executed_version: None,
+                request_id: None,
             }))
         }
         _ => {
@@ -146,6 +165,7 @@ pub(crate) async fn invoke(
                 function_error: outcome.function_error.map(|e| e.as_str().to_owned()),
                 log_result: outcome.log_tail.as_deref().map(log_result),
                 executed_version: Some(outcome.executed_version),
+                request_id: Some(outcome.request_id),
             }))
         }
     }

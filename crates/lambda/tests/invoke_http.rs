@@ -35,13 +35,18 @@ impl FunctionInvoker for TestInvoker {
         request: InvokeRequest,
     ) -> Pin<Box<dyn Future<Output = Result<InvokeOutcome, InvokeError>> + Send + '_>> {
         Box::pin(async move {
-            self.0.calls.lock().unwrap().push((spec.clone(), request.clone()));
+            let seen_before = {
+                let mut calls = self.0.calls.lock().unwrap();
+                let n = calls.iter().filter(|(_, r)| r.payload == request.payload).count();
+                calls.push((spec.clone(), request.clone()));
+                n
+            };
             let event: Value = serde_json::from_slice(&request.payload).unwrap_or(Value::Null);
             let log = format!(
                 "START RequestId: r-1 Version: {}\nhello\nEND RequestId: r-1\n",
                 spec.version
             );
-            if event["throttle"] == true {
+            if event["throttle"] == true || (event["throttle_once"] == true && seen_before == 0) {
                 return Err(InvokeError::TooManyRequests);
             }
             if event["no_runtime"] == true {
@@ -475,4 +480,77 @@ async fn resolve_finds_versions_for_task_states_and_survives_a_restart() {
         panic!()
     };
     assert!(code.join("lambda_function.py").is_file());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_region_lists_its_own_functions_and_invocations_carry_their_request_id() {
+    let dir = scratch("regions");
+    let h = start(&dir).await;
+    create(&h, "f").await;
+    let eu = "AWS4-HMAC-SHA256 Credential=AK/20240101/eu-west-1/lambda/aws4_request, SignedHeaders=host, Signature=x";
+    let body = json!({
+        "FunctionName": "g", "Runtime": "python3.12", "Handler": "h.h",
+        "Role": "arn:aws:iam::123456789012:role/r", "Code": {"ZipFile": zip_b64()},
+    });
+    let a = http(
+        &h,
+        "POST",
+        "/2015-03-31/functions",
+        &[("Authorization", eu)],
+        body.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        a.json()["FunctionArn"],
+        "arn:aws:lambda:eu-west-1:123456789012:function:g"
+    );
+    let names = |a: Answer| -> Vec<String> {
+        a.json()["Functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["FunctionName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(http(&h, "GET", "/2015-03-31/functions", &[], b"").await), ["f"]);
+    assert_eq!(
+        names(http(&h, "GET", "/2015-03-31/functions", &[("Authorization", eu)], b"").await),
+        ["g"]
+    );
+    let a = http(&h, "POST", "/2015-03-31/functions/f/invocations", &[], b"{}").await;
+    assert_eq!(a.header("x-amzn-requestid"), Some("r-1"), "the invocation's own id");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_event_is_tried_again() {
+    let dir = scratch("event-retry");
+    let h = start(&dir).await;
+    create(&h, "f").await;
+    let payload = br#"{"throttle_once":true}"#;
+    let a = http(
+        &h,
+        "POST",
+        "/2015-03-31/functions/f/invocations",
+        &[("X-Amz-Invocation-Type", "Event")],
+        payload,
+    )
+    .await;
+    assert_eq!(a.status, 202);
+    let tries = || {
+        h.recorder
+            .calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, r)| r.payload == payload)
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while tries() < 2 {
+        assert!(Instant::now() < deadline, "the throttled event was not tried again");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // It succeeded the second time: no third try.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(tries(), 2);
 }

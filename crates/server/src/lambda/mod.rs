@@ -181,6 +181,9 @@ pub struct InvokeReply {
     pub log_result: Option<String>,
     /// `X-Amz-Executed-Version`.
     pub executed_version: Option<String>,
+    /// The invocation's own request id, sent as `x-amzn-RequestId` (on AWS the response
+    /// carries the id the function saw), instead of the one the server made up.
+    pub request_id: Option<String>,
 }
 
 /// How the message member of an exception is spelled in the model.

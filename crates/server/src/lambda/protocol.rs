@@ -142,6 +142,7 @@ pub fn error_response(error: &LambdaError, request_id: &str) -> Response {
 }
 
 fn reply_response(reply: LambdaReply, request_id: &str) -> Response {
+    let mut request_id = request_id.to_owned();
     let mut response = match reply {
         LambdaReply::Json(status, body) => {
             let mut r = Response::new(Body::from(body.to_string()));
@@ -156,6 +157,9 @@ fn reply_response(reply: LambdaReply, request_id: &str) -> Response {
             r
         }
         LambdaReply::Invoke(inv) => {
+            if let Some(id) = inv.request_id {
+                request_id = id;
+            }
             let mut r = Response::new(Body::from(inv.payload));
             *r.status_mut() = inv.status;
             let h = r.headers_mut();
@@ -172,7 +176,7 @@ fn reply_response(reply: LambdaReply, request_id: &str) -> Response {
             r
         }
     };
-    if let Ok(id) = HeaderValue::from_str(request_id) {
+    if let Ok(id) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, id);
     }
     response

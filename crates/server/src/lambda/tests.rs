@@ -162,6 +162,7 @@ impl LambdaBackend for Echo {
                 function_error: Some("Unhandled".into()),
                 log_result: Some("U1RBUlQ=".into()),
                 executed_version: Some("$LATEST".into()),
+                request_id: Some("invocation-1".into()),
             }));
         }
         let body = r.json()?;
@@ -234,6 +235,7 @@ async fn answers_and_errors_on_the_wire() {
     assert_eq!(headers["x-amz-function-error"], "Unhandled");
     assert_eq!(headers["x-amz-executed-version"], "$LATEST");
     assert_eq!(headers["x-amz-log-result"], "U1RBUlQ=");
+    assert_eq!(headers["x-amzn-requestid"], "invocation-1", "the invocation's own id");
 
     let (status, headers, _) = send(
         Request::get("/2015-03-31/functions/f/nope")
