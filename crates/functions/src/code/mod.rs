@@ -133,11 +133,20 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 const TEMP_PREFIX: &str = ".tmp-";
 
 impl CodeStore {
-    /// Opens (creating it) the directory, and removes what an interrupted unpacking left.
+    /// Opens the directory and removes what an interrupted unpacking left. The directory is
+    /// created with the first package, so a server that never stores one leaves no trace.
     pub fn open(root: impl Into<PathBuf>) -> std::io::Result<CodeStore> {
         let root = root.into();
-        std::fs::create_dir_all(&root)?;
-        for entry in std::fs::read_dir(&root)? {
+        let entries = match std::fs::read_dir(&root) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(CodeStore {
+                    root,
+                    limits: Limits::default(),
+                });
+            }
+            other => other?,
+        };
+        for entry in entries {
             let entry = entry?;
             if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
                 tracing::debug!(path = %entry.path().display(), "removing an interrupted unpacking");
@@ -181,6 +190,7 @@ impl CodeStore {
         let hex_sha256 = hex::encode(digest);
         let code_sha256 = base64::engine::general_purpose::STANDARD.encode(digest);
         let dir = self.dir_of(&hex_sha256);
+        std::fs::create_dir_all(&self.root)?;
         if !dir.is_dir() {
             let temp = self.root.join(format!(
                 "{TEMP_PREFIX}{hex_sha256}-{}-{}",

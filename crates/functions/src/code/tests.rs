@@ -38,10 +38,10 @@ fn build(entries: &[Entry<'_>]) -> Vec<u8> {
 
 /// Nothing but the packages directory itself (no temp dir, no package) is left.
 fn assert_empty(store: &CodeStore) {
-    let left: Vec<_> = std::fs::read_dir(store.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let Ok(entries) = std::fs::read_dir(store.root()) else {
+        return; // not even made
+    };
+    let left: Vec<_> = entries.map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
@@ -303,6 +303,16 @@ fn mutated_zips_never_escape_or_panic() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(!name.starts_with(".tmp-"), "a temp file left: {name}");
     }
+    unzip::remove_tree(&root).unwrap();
+}
+
+#[test]
+fn the_directory_is_made_with_the_first_package() {
+    let root = scratch("lazy");
+    let store = CodeStore::open(root.join("code")).unwrap();
+    assert!(!root.join("code").exists());
+    store.add_zip(&build(&[Entry::File("a", b"a", 0o644)])).unwrap();
+    assert!(root.join("code").is_dir());
     unzip::remove_tree(&root).unwrap();
 }
 
