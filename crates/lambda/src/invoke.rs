@@ -89,7 +89,7 @@ pub(crate) async fn invoke(
             ))
         })?;
     }
-    let (record, stored, _) = inner.target(&arn, q.as_deref()).await?;
+    let (record, stored, _) = inner.routed(&arn, q.as_deref()).await?;
     let region = f.region.as_deref().unwrap_or(&ctx.region);
     let account = f.account.as_deref().unwrap_or(&ctx.account_id);
     let spec = inner.spec(&record, &stored, region, account);

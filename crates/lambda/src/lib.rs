@@ -125,7 +125,7 @@ impl Lambda {
         let region = r.region.clone().unwrap_or_else(|| self.inner.region.clone());
         let account = r.account.clone().unwrap_or_else(|| self.inner.account.clone());
         let arn = names::function_arn(&region, &account, &r.name);
-        let (record, stored, _) = self.inner.target(&arn, q.as_deref()).await?;
+        let (record, stored, _) = self.inner.routed(&arn, q.as_deref()).await?;
         Ok(self.inner.spec(&record, &stored, &region, &account))
     }
 }
@@ -166,11 +166,31 @@ impl Inner {
     }
 
     /// What `qualifier` designates: `$LATEST` (or none), a version number, or an alias
-    /// (through its primary version); and the version's label.
+    /// (its primary version: what GetFunction and GetFunctionConfiguration describe); and
+    /// the version's label.
     pub async fn target(
         &self,
         arn: &str,
         qualifier: Option<&str>,
+    ) -> Result<(FunctionRecord, StoredFunction, String), LambdaError> {
+        self.target_with(arn, qualifier, false).await
+    }
+
+    /// Like [`Inner::target`], but an alias with a routing configuration sends this
+    /// invocation to its additional version with that version's weight (Invoke, Task states).
+    pub async fn routed(
+        &self,
+        arn: &str,
+        qualifier: Option<&str>,
+    ) -> Result<(FunctionRecord, StoredFunction, String), LambdaError> {
+        self.target_with(arn, qualifier, true).await
+    }
+
+    async fn target_with(
+        &self,
+        arn: &str,
+        qualifier: Option<&str>,
+        route: bool,
     ) -> Result<(FunctionRecord, StoredFunction, String), LambdaError> {
         let (record, latest) = self.load(arn).await?;
         match qualifier {
@@ -181,7 +201,11 @@ impl Inner {
             }
             Some(alias) => {
                 let a = self.alias(arn, alias).await?;
-                let version = invoke::pick_version(&a);
+                let version = if route {
+                    invoke::pick_version(&a)
+                } else {
+                    a.function_version.clone()
+                };
                 let stored = if version == "$LATEST" {
                     latest
                 } else {

@@ -554,3 +554,43 @@ async fn a_throttled_event_is_tried_again() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(tries(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alias_routes_invocations_by_weight_but_describes_its_primary_version() {
+    let dir = scratch("routing");
+    let h = start(&dir).await;
+    create(&h, "f").await;
+    http(&h, "POST", "/2015-03-31/functions/f/versions", &[], b"{}").await;
+    http(
+        &h,
+        "PUT",
+        "/2015-03-31/functions/f/configuration",
+        &[],
+        br#"{"Timeout":8}"#,
+    )
+    .await;
+    let v2 = http(&h, "POST", "/2015-03-31/functions/f/versions", &[], b"{}").await;
+    assert_eq!(v2.json()["Version"], "2");
+    let body = br#"{"Name":"canary","FunctionVersion":"1","RoutingConfig":{"AdditionalVersionWeights":{"2":1.0}}}"#;
+    let a = http(&h, "POST", "/2015-03-31/functions/f/aliases", &[], body).await;
+    assert_eq!(a.status, 201, "{}", a.json());
+    let c = http(
+        &h,
+        "GET",
+        "/2015-03-31/functions/f/configuration?Qualifier=canary",
+        &[],
+        b"",
+    )
+    .await;
+    assert_eq!(c.json()["Version"], "1");
+    let i = http(
+        &h,
+        "POST",
+        "/2015-03-31/functions/f/invocations?Qualifier=canary",
+        &[],
+        b"{}",
+    )
+    .await;
+    assert_eq!(i.header("x-amz-executed-version"), Some("2"));
+    assert_eq!(h.lambda.resolve("f:canary", None).await.unwrap().version, "2");
+}
