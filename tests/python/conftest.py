@@ -53,6 +53,16 @@ class Server:
             config=Config(inject_host_prefix=False, retries={"max_attempts": 0}),
         )
 
+    def lambda_client(self):
+        return boto3.client(
+            "lambda",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            config=Config(retries={"max_attempts": 0}),
+        )
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()

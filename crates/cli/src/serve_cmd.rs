@@ -21,6 +21,10 @@ pub struct ServeArgs {
     /// Where the embedded store keeps its files.
     #[arg(long, env = "STEPWISE_DATA_DIR", default_value = "stepwise-data")]
     data_dir: PathBuf,
+    /// Where Lambda functions keep their code packages (`<dir>/code/<sha256>/`; default
+    /// `<data dir>/functions`). Their metadata is in the store.
+    #[arg(long, env = "STEPWISE_FUNCTIONS_DIR")]
+    functions_dir: Option<PathBuf>,
     /// The region of unsigned requests (signed ones use their own).
     #[arg(long, env = "STEPWISE_REGION", default_value = "us-east-1")]
     region: String,
@@ -57,6 +61,8 @@ pub struct ServeArgs {
     #[arg(long, env = "STEPWISE_SHUTDOWN_TIMEOUT", value_name = "SECONDS", default_value = "10", value_parser = seconds)]
     shutdown_timeout: Duration,
 }
+
+type Auth = Arc<dyn server::Authenticator>;
 
 /// Descriptors kept back from `--max-connections` for the store, its readers and logs.
 const RESERVED_DESCRIPTORS: u64 = 128;
@@ -123,26 +129,45 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(&a.data_dir).with_context(|| format!("cannot create {}", a.data_dir.display()))?;
     let db = a.data_dir.join("stepwise.db");
-    let store = SqliteStore::open(&db).with_context(|| format!("cannot open the store {}", db.display()))?;
+    let store = Arc::new(SqliteStore::open(&db).with_context(|| format!("cannot open the store {}", db.display()))?);
     let cfg = RuntimeConfig {
         region: a.region.clone(),
         account: a.account_id.clone(),
         mocks,
         task_runners: Vec::new(),
     };
-    let runtime = Runtime::new(Arc::new(store), cfg).await?;
+    let runtime = Runtime::new(store.clone(), cfg).await?;
     let resumed = runtime.running_count();
     let service = Arc::new(Service::new(runtime));
-    let authenticator: Option<Arc<dyn server::Authenticator>> = if a.auth {
+    let functions_dir = a.functions_dir.clone().unwrap_or_else(|| a.data_dir.join("functions"));
+    let code_dir = functions_dir.join("code");
+    let code = functions::code::CodeStore::open(&code_dir)
+        .with_context(|| format!("cannot open the code packages under {}", code_dir.display()))?;
+    // The runner is wired in at its merge; until then Invoke answers that none is built.
+    let lambda = lambda::Lambda::new(
+        store.clone(),
+        code,
+        Arc::new(lambda::NoRunner),
+        a.region.clone(),
+        a.account_id.clone(),
+    );
+    let (authenticator, lambda_authenticator): (Option<Auth>, Option<Auth>) = if a.auth {
         let file = match &a.credentials_file {
             Some(f) => f.clone(),
             None => PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".aws/credentials"),
         };
         let auth = server::SigV4Authenticator::from_credentials_file(&file)
             .with_context(|| format!("cannot load the credentials for --auth from {}", file.display()))?;
-        Some(Arc::new(auth))
+        let for_lambda = auth.for_lambda();
+        (Some(Arc::new(auth)), Some(Arc::new(for_lambda)))
     } else {
-        None
+        (None, None)
+    };
+    let lambda_config = server::lambda::LambdaConfig {
+        region: a.region.clone(),
+        account_id: a.account_id.clone(),
+        authenticator: lambda_authenticator,
+        ..Default::default()
     };
     let config = ServerConfig {
         region: a.region.clone(),
@@ -170,13 +195,13 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         max_connections,
         shutdown_grace: a.shutdown_timeout,
     };
-    let router = server::router(service, config);
+    let router = server::router(service, config).merge(server::lambda::router(Arc::new(lambda), lambda_config));
     let listener = tokio::net::TcpListener::bind(a.address)
         .await
         .with_context(|| format!("cannot listen on {}", a.address))?;
     let addr = listener.local_addr()?;
     crate::print_line(&format!(
-        "Stepwise listening on http://{addr} (AWS Step Functions API, JSON 1.0)"
+        "Stepwise listening on http://{addr} (AWS Step Functions API, JSON 1.0; AWS Lambda API, REST-JSON)"
     ));
     crate::print_line(&format!(
         "  store: {} ({resumed} running execution(s) resumed); authentication: {}; console: not built yet",
@@ -187,6 +212,7 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
             "any credentials accepted"
         }
     ));
+    crate::print_line(&format!("  functions: code under {}", code_dir.display()));
     crate::print_line(&format!(
         "  try: aws stepfunctions list-state-machines --endpoint-url http://{addr} --region {}",
         a.region

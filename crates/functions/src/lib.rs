@@ -36,6 +36,7 @@
 //! before the resident memory reached the size; cgroups need privileges Stepwise does not
 //! assume.) Node.js also gets `--max-old-space-size` at 90 % of the memory size, as on AWS.
 
+pub mod code;
 pub mod config;
 mod documents;
 mod instance;

@@ -10,6 +10,7 @@
 //!   names → `InvalidName`; execution input → `InvalidExecutionInput`; …).
 //! - [`backend`]: the [`StepFunctions`] trait the runtime implements, one method per action.
 //! - [`error`]: [`ApiError`], every exception the actions return, and its wire form.
+//! - [`lambda`]: the Lambda API (REST-JSON) framing and its [`lambda::LambdaBackend`] trait.
 //! - [`sigv4`]: [`SigV4Authenticator`], AWS Signature Version 4 for the [`Authenticator`] hook,
 //!   with the key pairs of a shared credentials file.
 //!
@@ -24,6 +25,7 @@ pub mod arn;
 pub mod backend;
 pub mod error;
 mod generated;
+pub mod lambda;
 pub mod listen;
 pub mod protocol;
 pub mod rules;

@@ -1,5 +1,5 @@
 //! Storage for `stepwise serve`: state machines, versions, aliases, tags, executions, their
-//! history events and their engine journals.
+//! history events and their engine journals; and the Lambda functions ([`FunctionStore`]).
 //!
 //! One trait, [`Store`], so that the PostgreSQL backend of a later issue is a second
 //! implementation and not a rewrite. Every method is synchronous and may block on I/O: the
@@ -18,10 +18,12 @@
 //! [`Store::open_executions`] are what a restart needs.
 
 mod error;
+pub mod functions;
 mod model;
 pub mod sqlite;
 
 pub use error::{BoxError, StoreError};
+pub use functions::{FunctionAliasRecord, FunctionRecord, FunctionStore, FunctionVersionRecord};
 pub use model::*;
 pub use sqlite::SqliteStore;
 

@@ -104,6 +104,9 @@ pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 pub struct SigV4Authenticator {
     keys: HashMap<String, Secret>,
     service: String,
+    /// `x-amz-target` must be signed: true on the JSON protocol (it names the action),
+    /// false on REST protocols such as Lambda's, where the method and path do.
+    require_target: bool,
     clock: Clock,
 }
 
@@ -136,6 +139,7 @@ impl SigV4Authenticator {
                 })
                 .collect(),
             service: SERVICE.to_owned(),
+            require_target: true,
             clock: Arc::new(SystemTime::now),
         }
     }
@@ -201,6 +205,7 @@ impl SigV4Authenticator {
         Ok(SigV4Authenticator {
             keys: keys.into_iter().map(|(id, (_, secret))| (id, secret)).collect(),
             service: SERVICE.to_owned(),
+            require_target: true,
             clock: Arc::new(SystemTime::now),
         })
     }
@@ -215,6 +220,14 @@ impl SigV4Authenticator {
     pub fn with_service(mut self, service: impl Into<String>) -> Self {
         self.service = service.into();
         self
+    }
+
+    /// The same keys for the Lambda API: signing name `lambda`, REST protocol (no
+    /// `x-amz-target` to sign; the method and path, which are signed, name the action).
+    pub fn for_lambda(&self) -> Self {
+        let mut other = self.clone().with_service("lambda");
+        other.require_target = false;
+        other
     }
 
     /// The access key ids accepted, sorted.
@@ -310,7 +323,7 @@ impl SigV4Authenticator {
         if !signed.iter().any(|h| h == "host") {
             return Err(ApiError::InvalidSignature(HOST_NOT_SIGNED_MESSAGE.into()));
         }
-        if !signed.iter().any(|h| h == "x-amz-target") {
+        if self.require_target && !signed.iter().any(|h| h == "x-amz-target") {
             return Err(ApiError::InvalidSignature(TARGET_NOT_SIGNED_MESSAGE.into()));
         }
         if auth.algorithm != ALGORITHM {

@@ -11,6 +11,7 @@
 mod catalog;
 mod checkpoint;
 mod executions;
+mod functions;
 mod guard;
 mod rows;
 mod schema;

@@ -152,6 +152,32 @@ ALTER TABLE executions ADD COLUMN unsettled INTEGER NOT NULL DEFAULT 0;
     r#"
 ALTER TABLE journal ADD COLUMN cut INTEGER;
 "#,
+    // 6: Lambda functions (`FunctionStore`). Each configuration is the Lambda crate's JSON
+    // document; the keys are columns. Versions and aliases go with their function.
+    r#"
+CREATE TABLE functions (
+    arn                  TEXT PRIMARY KEY NOT NULL,
+    name                 TEXT NOT NULL,
+    config               TEXT NOT NULL,
+    reserved_concurrency INTEGER,
+    last_version         INTEGER NOT NULL,
+    created_ms           INTEGER NOT NULL
+);
+
+CREATE TABLE function_versions (
+    function_arn TEXT NOT NULL REFERENCES functions(arn) ON DELETE CASCADE,
+    version      INTEGER NOT NULL,
+    config       TEXT NOT NULL,
+    PRIMARY KEY (function_arn, version)
+);
+
+CREATE TABLE function_aliases (
+    function_arn TEXT NOT NULL REFERENCES functions(arn) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    config       TEXT NOT NULL,
+    PRIMARY KEY (function_arn, name)
+);
+"#,
 ];
 
 /// The schema version this build writes.
