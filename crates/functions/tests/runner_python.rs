@@ -32,6 +32,7 @@ def describe(event, context):
         "remaining": context.get_remaining_time_in_millis(),
         "cwd": os.getcwd(),
         "env": dict(os.environ),
+        "custom": context.client_context.custom if context.client_context else None,
     }
 
 class CustomError(Exception):
@@ -401,4 +402,25 @@ async fn a_timeout_kills_what_the_function_started_too() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test]
+async fn the_client_context_reaches_the_handler_even_in_utf_8() {
+    let s = runner();
+    let code = package(&[("app.py", APP)]);
+    let f = spec("ctx", "python3.12", "app.describe", code.path());
+    // base64 of {"custom":{"city":"Zürich"}}
+    let cc = "eyJjdXN0b20iOnsiY2l0eSI6IlrDvHJpY2gifX0=";
+    let out = s
+        .runner
+        .invoke(
+            &f,
+            functions::InvokeRequest {
+                client_context: Some(cc.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(json(&out)["custom"], serde_json::json!({"city": "Zürich"}));
 }

@@ -94,12 +94,17 @@ impl Instance {
             // runner gives it to another instance (Lambda only hands invocations to a
             // runtime waiting in `next`).
             if was_warm && matches!(end, End::Exited(_) | End::Gone) {
-                if let End::Exited(_) = end {
-                    self.pid = None;
-                }
+                let status = match end {
+                    End::Exited(status) => {
+                        self.pid = None;
+                        status
+                    }
+                    _ => None,
+                };
                 self.log.finish();
                 return Finished {
-                    payload: Vec::new(),
+                    // What the caller gets if no other instance can take it either.
+                    payload: documents::exited(id, status),
                     error: true,
                     reusable: false,
                     log_tail: None,

@@ -101,7 +101,7 @@ async fn next(shared: &Shared) -> Answer {
     let h = resp.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     let mut put = |name: &'static str, value: &str| {
-        if let Ok(v) = HeaderValue::from_str(value) {
+        if let Ok(v) = HeaderValue::from_bytes(value.as_bytes()) {
             h.insert(name, v);
         }
     };
