@@ -130,27 +130,35 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
     std::fs::create_dir_all(&a.data_dir).with_context(|| format!("cannot create {}", a.data_dir.display()))?;
     let db = a.data_dir.join("stepwise.db");
     let store = Arc::new(SqliteStore::open(&db).with_context(|| format!("cannot open the store {}", db.display()))?);
-    let cfg = RuntimeConfig {
-        region: a.region.clone(),
-        account: a.account_id.clone(),
-        mocks,
-        task_runners: Vec::new(),
-    };
-    let runtime = Runtime::new(store.clone(), cfg).await?;
-    let resumed = runtime.running_count();
-    let service = Arc::new(Service::new(runtime));
+    // Bound first: functions are told where the API is (`AWS_ENDPOINT_URL`).
+    let listener = tokio::net::TcpListener::bind(a.address)
+        .await
+        .with_context(|| format!("cannot listen on {}", a.address))?;
+    let addr = listener.local_addr()?;
     let functions_dir = a.functions_dir.clone().unwrap_or_else(|| a.data_dir.join("functions"));
     let code_dir = functions_dir.join("code");
     let code = functions::code::CodeStore::open(&code_dir)
         .with_context(|| format!("cannot open the code packages under {}", code_dir.display()))?;
-    // The runner is wired in at its merge; until then Invoke answers that none is built.
+    let mut runner_config = functions::RunnerConfig::new(functions_dir.join("run"));
+    runner_config.api_endpoint = Some(format!("http://{addr}"));
+    let runner = functions::Runner::new(runner_config);
     let lambda = lambda::Lambda::new(
         store.clone(),
         code,
-        Arc::new(lambda::NoRunner),
+        runner.clone(),
         a.region.clone(),
         a.account_id.clone(),
     );
+    // Created after the Lambda API: executions resumed here may call functions at once.
+    let cfg = RuntimeConfig {
+        region: a.region.clone(),
+        account: a.account_id.clone(),
+        mocks,
+        task_runners: vec![lambda::tasks::runner(&lambda)],
+    };
+    let runtime = Runtime::new(store.clone(), cfg).await?;
+    let resumed = runtime.running_count();
+    let service = Arc::new(Service::new(runtime));
     let (authenticator, lambda_authenticator): (Option<Auth>, Option<Auth>) = if a.auth {
         let file = match &a.credentials_file {
             Some(f) => f.clone(),
@@ -196,10 +204,6 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         shutdown_grace: a.shutdown_timeout,
     };
     let router = server::router(service, config).merge(server::lambda::router(Arc::new(lambda), lambda_config));
-    let listener = tokio::net::TcpListener::bind(a.address)
-        .await
-        .with_context(|| format!("cannot listen on {}", a.address))?;
-    let addr = listener.local_addr()?;
     crate::print_line(&format!(
         "Stepwise listening on http://{addr} (AWS Step Functions API, JSON 1.0; AWS Lambda API, REST-JSON)"
     ));
@@ -223,5 +227,6 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         abandoned_connections = report.abandoned_connections,
         "stopped accepting; requests answered"
     );
+    runner.shutdown().await;
     Ok(())
 }

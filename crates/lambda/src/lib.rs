@@ -20,7 +20,9 @@ pub mod functions;
 pub mod invoke;
 pub mod model;
 pub mod names;
+mod runner;
 pub mod tags;
+pub mod tasks;
 pub mod validate;
 pub mod versions;
 
