@@ -746,6 +746,46 @@ fn sigv4_is_checked_for_the_lambda_service() {
     let (code, v) = aws_with(&server, ("AKIDSTEPWISE", "s3cr3t"), &["list-functions"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v, json!({"Functions": []}));
+    // Labels are percent-encoded in the signed path: an ARN, a `$LATEST` qualifier.
+    let zip = zip_file(&dir, "f.zip", &zip_of(&[("lambda_function.py", HANDLER_PY)]));
+    let keys = ("AKIDSTEPWISE", "s3cr3t");
+    let (code, v) = aws_with(
+        &server,
+        keys,
+        &[
+            "create-function",
+            "--function-name",
+            "signed",
+            "--runtime",
+            "python3.11",
+            "--handler",
+            "h.h",
+            "--role",
+            ROLE,
+            "--zip-file",
+            &zip,
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    let qualified = format!("{}:$LATEST", fn_arn("signed"));
+    let (code, v) = aws_with(
+        &server,
+        keys,
+        &["get-function-configuration", "--function-name", &qualified],
+    );
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = aws_with(
+        &server,
+        keys,
+        &[
+            "list-versions-by-function",
+            "--function-name",
+            &fn_arn("signed"),
+            "--max-items",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
     let (code, v) = aws_with(&server, ("AKIDSTEPWISE", "wrong"), &["list-functions"]);
     assert_ne!(code, 0);
     assert!(v.as_str().unwrap().contains("InvalidSignatureException"), "{v}");

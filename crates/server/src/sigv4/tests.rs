@@ -427,3 +427,42 @@ fn credentials_files() {
     let err = SigV4Authenticator::from_credentials_file("/nonexistent/credentials").unwrap_err();
     assert!(matches!(err, CredentialsError::Io { .. }));
 }
+
+/// The Lambda API's signing: service `lambda`, no `x-amz-target` (REST: the method and the
+/// path, with its labels percent-encoded, name the action).
+#[test]
+fn lambda_requests_are_checked_for_their_own_service_without_a_target() {
+    let states = authenticator();
+    let lambda = states.for_lambda();
+    let amz_date = "20240101T120000Z";
+    let path = "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Af/configuration";
+    let sign = |service: &str| {
+        let mut h = headers(&[("host", "127.0.0.1:8083"), ("x-amz-date", amz_date)]);
+        let names = lower(&["host", "x-amz-date"]);
+        let body_hash = hex::encode(Sha256::digest(b""));
+        let canonical = canonical_request("GET", path, Some("Qualifier=%24LATEST"), &h, &names, &body_hash);
+        let scope = format!("20240101/us-east-1/{service}/aws4_request");
+        let sig = signature(
+            &signing_key(SECRET, "20240101", "us-east-1", service),
+            &string_to_sign(amz_date, &scope, &canonical),
+        );
+        let auth =
+            format!("AWS4-HMAC-SHA256 Credential={AKID}/{scope}, SignedHeaders=host;x-amz-date, Signature={sig}");
+        h.insert("authorization", HeaderValue::from_str(&auth).unwrap());
+        h
+    };
+    let verify = |a: &SigV4Authenticator, h: &HeaderMap, q: &str| a.verify(&Method::GET, path, Some(q), h, b"");
+    let h = sign("lambda");
+    verify(&lambda, &h, "Qualifier=%24LATEST").unwrap();
+    // Another query than the one signed, or the states scope, or the states verifier: refused.
+    assert!(verify(&lambda, &h, "Qualifier=1").is_err());
+    assert!(matches!(
+        verify(&lambda, &sign("states"), "Qualifier=%24LATEST"),
+        Err(ApiError::InvalidSignature(m)) if m.contains("correct service: 'lambda'")
+    ));
+    assert_eq!(
+        verify(&states, &sign("states"), "Qualifier=%24LATEST").unwrap_err(),
+        ApiError::InvalidSignature(TARGET_NOT_SIGNED_MESSAGE.into()),
+        "the JSON protocol still wants x-amz-target signed"
+    );
+}
