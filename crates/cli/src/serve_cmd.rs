@@ -169,7 +169,8 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         max_connections,
         shutdown_grace: a.shutdown_timeout,
     };
-    let router = server::router(service, config);
+    // The console takes the GET requests the API leaves (every POST and dated path stays the API's).
+    let router = console::mount(server::router(service, config));
     let listener = tokio::net::TcpListener::bind(a.address)
         .await
         .with_context(|| format!("cannot listen on {}", a.address))?;
@@ -178,7 +179,7 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         "Stepwise listening on http://{addr} (AWS Step Functions API, JSON 1.0)"
     ));
     crate::print_line(&format!(
-        "  store: {} ({resumed} running execution(s) resumed); authentication: {}; console: not built yet",
+        "  store: {} ({resumed} running execution(s) resumed); authentication: {}; console: http://{addr}/",
         db.display(),
         if a.auth {
             "AWS SigV4 required"

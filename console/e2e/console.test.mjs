@@ -1,0 +1,216 @@
+// The console in a real browser against a real server: Debian's Chromium driven by
+// playwright-core, `stepwise serve` (the release binary unless STEPWISE_BIN says otherwise)
+// on a free port with a fresh data directory. Nothing is mocked.
+//
+//   node --test e2e/            (from console/; after `cargo build --release`)
+//
+// STEPWISE_SCREENSHOTS=../docs also writes the README's screenshots there.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const root = resolve(import.meta.dirname, "../..");
+const binary = process.env.STEPWISE_BIN ?? join(root, "target/release/stepwise");
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const shots = process.env.STEPWISE_SCREENSHOTS;
+/** Generous: the machine may be loaded; the waits end as soon as the page is right. */
+const WAIT = 30_000;
+
+let server;
+let base;
+let context;
+let page;
+const scratch = mkdtempSync(join(tmpdir(), "stepwise-console-e2e-"));
+
+before(async () => {
+  assert.ok(existsSync(binary), `no stepwise binary at ${binary} (cargo build --release, or set STEPWISE_BIN)`);
+  assert.ok(existsSync(browserPath), `no Chromium at ${browserPath} (apt-get install chromium, or set CHROMIUM)`);
+  server = spawn(binary, ["serve", "--address", "127.0.0.1:0", "--data-dir", join(scratch, "data")], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  server.stderr.on("data", (d) => (log += d));
+  base = await new Promise((ok, fail) => {
+    let out = "";
+    const timer = setTimeout(() => fail(new Error(`stepwise serve did not start:\n${out}\n${log}`)), WAIT);
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[0-9.:]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+    server.on("exit", (code) => fail(new Error(`stepwise serve exited (${code}):\n${out}\n${log}`)));
+  });
+  context = await chromium.launchPersistentContext(join(scratch, "profile"), {
+    executablePath: browserPath,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: { width: 1440, height: 1000 },
+  });
+  context.setDefaultTimeout(WAIT);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (e) => console.error("page error:", e));
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill("SIGTERM");
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const ORDER = {
+  Comment: "Pass, Choice, Parallel and Map: every state succeeds.",
+  StartAt: "Prepare",
+  States: {
+    Prepare: { Type: "Pass", Parameters: { "items.$": "$.items", "greeting.$": "States.Format('Hello, {}!', $.who)" }, Next: "Enough?" },
+    "Enough?": {
+      Type: "Choice",
+      Choices: [{ Variable: "$.greeting", StringEquals: "nobody", Next: "Nobody" }],
+      Default: "Both",
+    },
+    Nobody: { Type: "Fail", Error: "Nobody", Cause: "nobody to greet" },
+    Both: {
+      Type: "Parallel",
+      Branches: [
+        { StartAt: "Left", States: { Left: { Type: "Pass", Result: "left", End: true } } },
+        { StartAt: "Right", States: { Right: { Type: "Pass", Result: "right", End: true } } },
+      ],
+      ResultPath: "$.sides",
+      Next: "Each",
+    },
+    Each: {
+      Type: "Map",
+      ItemsPath: "$.items",
+      ItemProcessor: { StartAt: "Double", States: { Double: { Type: "Pass", Parameters: { "n.$": "$" }, End: true } } },
+      ResultPath: "$.doubled",
+      Next: "Done",
+    },
+    Done: { Type: "Succeed" },
+  },
+};
+
+const BROKEN = {
+  StartAt: "Call",
+  States: {
+    Call: {
+      Type: "Task",
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: { FunctionName: "no-such-function", "Payload.$": "$" },
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.problem", Next: "Check" }],
+      Next: "Check",
+    },
+    Check: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.problem", IsPresent: true, Next: "Broken" }],
+      Default: "Fine",
+    },
+    Fine: { Type: "Succeed" },
+    Broken: { Type: "Fail", Error: "OrderBroken", Cause: "the order could not be checked" },
+  },
+};
+
+async function createThroughConsole(name, definition) {
+  await page.goto(base + "/");
+  await page.getByRole("button", { name: "Create state machine" }).click();
+  await page.waitForURL(/\/create$/);
+  await page.locator('input[name="name"]').fill(name);
+  await page.locator('textarea[name="definition"]').fill(JSON.stringify(definition, null, 2));
+  await page.locator('form.create button[type="submit"]').click();
+  await page.waitForURL(/\/state-machines\/arn:aws:states:/);
+  await page.getByRole("heading", { name }).waitFor();
+}
+
+async function startThroughConsole(input) {
+  await page.getByRole("button", { name: "Start execution" }).click();
+  const dialog = page.getByRole("dialog", { name: "Start execution" });
+  const prefilled = await dialog.locator('input[name="name"]').inputValue();
+  assert.match(prefilled, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // Not JSON: said where, and nothing can be sent.
+  await dialog.locator('textarea[name="input"]').fill('{"who": ');
+  await dialog.getByText("The input is not valid JSON").waitFor();
+  assert.equal(await dialog.locator('button[type="submit"]').isDisabled(), true);
+  await dialog.locator('textarea[name="input"]').fill(JSON.stringify(input));
+  await dialog.locator('button[type="submit"]').click();
+  await page.waitForURL(/\/executions\/arn:aws:states:/);
+  return prefilled;
+}
+
+test("create a state machine, start an execution, watch its states succeed, open a state's output", async () => {
+  await createThroughConsole("ConsoleOrder", ORDER);
+  // The definition's graph: every state by name, nested ones too.
+  for (const name of ["Prepare", "Enough?", "Nobody", "Both", "Left", "Right", "Each", "Double", "Done"]) {
+    await page.locator(`[aria-label="${name}"]`).waitFor();
+  }
+  const name = await startThroughConsole({ who: "world", items: [1, 2, 3] });
+  await page.getByRole("heading", { name }).waitFor();
+  for (const state of ["Prepare", "Enough?", "Both", "Left", "Right", "Each", "Double", "Done"]) {
+    await page.locator(`[aria-label="${state}: Succeeded"]`).waitFor();
+  }
+  await page.locator('[aria-label="Nobody: Not run"]').waitFor();
+  await page.locator('[aria-label="Execution status"]').getByText("Succeeded").waitFor();
+  await page.locator('[aria-label="Prepare: Succeeded"]').click();
+  const output = page.getByRole("complementary", { name: "State Prepare" }).getByLabel("State output");
+  await output.getByText('"greeting": "Hello, world!"').waitFor();
+  assert.deepEqual(JSON.parse(await output.innerText()), { items: [1, 2, 3], greeting: "Hello, world!" });
+  // The map ran its state once per item; each entry can be inspected.
+  await page.locator('[aria-label="Double: Succeeded"]').click();
+  const entries = page.getByRole("complementary", { name: "State Double" }).getByLabel("Entry");
+  assert.equal(await entries.locator("option").count(), 3);
+  // The event view lists the history.
+  await page.getByRole("tab", { name: "Events" }).click();
+  await page.getByRole("table", { name: "Events" }).getByText("ExecutionSucceeded", { exact: true }).waitFor();
+  // The list of executions on the state machine's page has it, and filters by status.
+  await page.getByRole("link", { name: "ConsoleOrder" }).click();
+  await page.getByRole("link", { name }).waitFor();
+  await page.getByLabel("Status filter").selectOption("FAILED");
+  await page.getByText("No executions with this status.").waitFor();
+});
+
+test("a failing execution shows the failed state red with its error and cause, the caught one orange", async () => {
+  await createThroughConsole("ConsoleBroken", BROKEN);
+  await startThroughConsole({ order: 7 });
+  await page.locator('[aria-label="Broken: Failed"]').waitFor();
+  await page.locator('[aria-label="Call: Caught error"]').waitFor();
+  await page.locator('[aria-label="Check: Succeeded"]').waitFor();
+  await page.locator('[aria-label="Fine: Not run"]').waitFor();
+  const execError = page.getByRole("alert", { name: "Execution error" });
+  await execError.getByText("OrderBroken").waitFor();
+  await execError.getByText("the order could not be checked").waitFor();
+  await page.locator('[aria-label="Broken: Failed"]').click();
+  const panel = page.getByRole("complementary", { name: "State Broken" });
+  await panel.getByLabel("State error").getByText("OrderBroken").waitFor();
+  await panel.getByLabel("State error").getByText("the order could not be checked").waitFor();
+  if (shots) await page.locator(".graph-with-panel").screenshot({ path: join(shots, "console-execution.png") });
+  // A bookmark opens the same page directly.
+  await page.reload();
+  await page.locator('[aria-label="Broken: Failed"]').waitFor();
+});
+
+test("bad input is refused where it is; unknown ARNs say not found with a way back", async () => {
+  await page.goto(base + "/create");
+  await page.locator('input[name="name"]').fill("ConsoleInvalid");
+  await page.locator('textarea[name="definition"]').fill('{"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}}');
+  await page.locator('form.create button[type="submit"]').click();
+  await page.getByRole("alert").getByText("InvalidDefinition").waitFor();
+  await page.goto(base + "/executions/arn:aws:states:us-east-1:123456789012:execution:Nope:nothing");
+  await page.getByRole("heading", { name: "Execution not found" }).waitFor();
+  await page.getByRole("link", { name: "Back to State machines" }).click();
+  await page.getByRole("heading", { name: /State machines/ }).waitFor();
+  await page.goto(base + "/state-machines/arn:aws:states:us-east-1:123456789012:stateMachine:Nope");
+  await page.getByRole("heading", { name: "State machine not found" }).waitFor();
+});
