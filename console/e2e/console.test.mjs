@@ -2,7 +2,7 @@
 // playwright-core, `stepwise serve` (the release binary unless STEPWISE_BIN says otherwise)
 // on a free port with a fresh data directory. Nothing is mocked.
 //
-//   node --test e2e/            (from console/; after `cargo build --release`)
+//   npm run test:e2e            (from console/; after `cargo build --release`)
 //
 // STEPWISE_SCREENSHOTS=../docs also writes the README's screenshots there.
 import { test, before, after } from "node:test";
@@ -11,9 +11,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-const root = resolve(import.meta.dirname, "../..");
+const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const binary = process.env.STEPWISE_BIN ?? join(root, "target/release/stepwise");
 const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const shots = process.env.STEPWISE_SCREENSHOTS;
