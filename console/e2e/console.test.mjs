@@ -202,6 +202,27 @@ test("a failing execution shows the failed state red with its error and cause, t
   await page.locator('[aria-label="Broken: Failed"]').waitFor();
 });
 
+test("a running execution shows its state running, updates by itself, and stops", async () => {
+  await createThroughConsole("ConsoleWait", {
+    StartAt: "Pause",
+    States: { Pause: { Type: "Wait", SecondsPath: "$.seconds", Next: "After" }, After: { Type: "Pass", End: true } },
+  });
+  const machine = page.url();
+  await startThroughConsole({ seconds: 600 });
+  await page.locator('[aria-label="Pause: Running"]').waitFor();
+  await page.locator('[aria-label="After: Not run"]').waitFor();
+  await page.getByRole("button", { name: "Stop execution" }).click();
+  await page.getByRole("dialog", { name: "Stop execution?" }).getByRole("button", { name: "Stop execution" }).click();
+  await page.locator('[aria-label="Execution status"]').getByText("Aborted").waitFor();
+  await page.locator('[aria-label="Pause: Cancelled"]').waitFor();
+  assert.equal(await page.getByRole("button", { name: "Stop execution" }).count(), 0);
+  // A short wait ends while the page is open: polling turns it green without a reload.
+  await page.goto(machine);
+  await startThroughConsole({ seconds: 2 });
+  await page.locator('[aria-label="After: Succeeded"]').waitFor();
+  await page.locator('[aria-label="Execution status"]').getByText("Succeeded").waitFor();
+});
+
 test("bad input is refused where it is; unknown ARNs say not found with a way back", async () => {
   await page.goto(base + "/create");
   await page.locator('input[name="name"]').fill("ConsoleInvalid");
