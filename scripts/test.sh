@@ -33,8 +33,8 @@ cargo test --workspace --release
 echo "== boto3 tests"
 python -m pytest -q tests/python
 
-echo "== the web console in Chromium (playwright-core against target/release/stepwise)"
-(cd console && npm run --silent test:e2e)
+echo "== the web console: graph model, layout and status (Vitest), then in Chromium (playwright-core against target/release/stepwise)"
+(cd console && npm run --silent test && npm run --silent test:e2e)
 
 echo "== JSONata 2.0.6 suite through our adapter"
 ./target/release/jsonata-suite --min-passed 1623 "$shared/jsonata-suite" | tail -n 3
