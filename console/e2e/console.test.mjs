@@ -223,6 +223,77 @@ test("a running execution shows its state running, updates by itself, and stops"
   await page.locator('[aria-label="Execution status"]').getByText("Succeeded").waitFor();
 });
 
+/** Through the API (the console's own create form is tested above). */
+async function api(action, body) {
+  const r = await fetch(base + "/", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": `AWSStepFunctions.${action}` },
+    body: JSON.stringify(body),
+  });
+  const json = await r.json();
+  assert.ok(r.ok, `${action}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+const ROLE = "arn:aws:iam::123456789012:role/console-e2e";
+
+test("a 100-state definition and a Map/Parallel-heavy one render every state", async () => {
+  const states = {};
+  for (let i = 0; i < 100; i++) {
+    const name = `Step${String(i).padStart(3, "0")}`;
+    const next = i === 99 ? "Finished" : `Step${String(i + 1).padStart(3, "0")}`;
+    states[name] =
+      i % 10 === 9
+        ? { Type: "Choice", Choices: [{ Variable: "$.again", BooleanEquals: true, Next: `Step${String(i - 9).padStart(3, "0")}` }], Default: next }
+        : i % 10 === 4
+          ? { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f" }, Catch: [{ ErrorEquals: ["States.ALL"], Next: next }], Next: next }
+          : { Type: "Pass", Next: next };
+  }
+  states.Finished = { Type: "Succeed" };
+  const big = await api("CreateStateMachine", { name: "Hundred", roleArn: ROLE, definition: JSON.stringify({ StartAt: "Step000", States: states }) });
+  await page.goto(base + "/state-machines/" + big.stateMachineArn);
+  await page.locator('[aria-label="Step099"]').waitFor();
+  assert.equal(await page.locator('svg.graph [role="button"]').count(), 101);
+  if (shots) await page.locator(".split").last().screenshot({ path: join(shots, "console-100-states.png") });
+
+  const branch = (p) => ({
+    StartAt: `${p}Prepare`,
+    States: {
+      [`${p}Prepare`]: { Type: "Pass", Next: `${p}Items` },
+      [`${p}Items`]: {
+        Type: "Map",
+        ItemsPath: "$.items",
+        ItemProcessor: {
+          StartAt: `${p}Check`,
+          States: {
+            [`${p}Check`]: { Type: "Choice", Choices: [{ Variable: "$", NumericGreaterThan: 2, Next: `${p}Big` }], Default: `${p}Small` },
+            [`${p}Big`]: { Type: "Pass", End: true },
+            [`${p}Small`]: { Type: "Pass", End: true },
+          },
+        },
+        End: true,
+      },
+    },
+  });
+  const heavy = await api("CreateStateMachine", {
+    name: "Fanout",
+    roleArn: ROLE,
+    definition: JSON.stringify({
+      StartAt: "Split",
+      States: {
+        Split: { Type: "Parallel", Branches: [branch("Left"), branch("Right"), { StartAt: "Aside", States: { Aside: { Type: "Wait", Seconds: 0, End: true } } }], Next: "Merge" },
+        Merge: { Type: "Pass", End: true },
+      },
+    }),
+  });
+  const run = await api("StartExecution", { stateMachineArn: heavy.stateMachineArn, input: JSON.stringify({ items: [1, 2, 3] }) });
+  await page.goto(base + "/executions/" + run.executionArn);
+  for (const s of ["Split", "LeftItems", "LeftCheck", "LeftBig", "LeftSmall", "RightItems", "Aside", "Merge"]) {
+    await page.locator(`[aria-label="${s}: Succeeded"]`).waitFor();
+  }
+  if (shots) await page.locator(".graph-with-panel").screenshot({ path: join(shots, "console-map-parallel.png") });
+});
+
 test("bad input is refused where it is; unknown ARNs say not found with a way back", async () => {
   await page.goto(base + "/create");
   await page.locator('input[name="name"]').fill("ConsoleInvalid");

@@ -25,6 +25,9 @@ interface Props {
   height?: string;
 }
 
+/** The smallest scale the first view uses unless the graph's width needs less. */
+const READABLE = 0.75;
+
 interface View {
   k: number;
   x: number;
@@ -37,15 +40,20 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
   const [view, setView] = useState<View>({ k: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; view: View; moved: boolean } | null>(null);
 
-  const fit = () => {
+  /** The whole graph in the frame; a tall one (100 states) is shown from its top at a
+   *  scale that keeps names readable — `whole` shrinks it all the same (the Fit button). */
+  const fit = (whole = false) => {
     const el = frame.current;
     if (!el) return;
     const w = el.clientWidth || 600;
     const h = el.clientHeight || 400;
-    const k = Math.min(1.25, (w - 24) / placed.width, (h - 24) / placed.height);
-    setView({ k, x: (w - placed.width * k) / 2, y: Math.max(12, (h - placed.height * k) / 2) });
+    const across = (w - 24) / placed.width;
+    const all = Math.min(1.25, across, (h - 24) / placed.height);
+    const k = whole ? all : Math.max(all, Math.min(across, READABLE));
+    const tall = placed.height * k > h - 24;
+    setView({ k, x: (w - placed.width * k) / 2, y: tall ? 12 : (h - placed.height * k) / 2 });
   };
-  useLayoutEffect(fit, [placed]);
+  useLayoutEffect(() => fit(), [placed]);
   useEffect(() => {
     const el = frame.current;
     if (!el || typeof ResizeObserver === "undefined") return;
@@ -63,10 +71,21 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
       return { k, x: px - ((px - v.x) * k) / v.k, y: py - ((py - v.y) * k) / v.k };
     });
 
+  // The wheel scrolls the graph; with Ctrl (or a pinch, which browsers send as Ctrl+wheel)
+  // it zooms around the pointer.
   const onWheel = (e: WheelEvent) => {
+    const el = frame.current;
+    const fits = !!el && placed.width * view.k <= el.clientWidth && placed.height * view.k <= el.clientHeight;
+    if (fits && !e.ctrlKey && !e.metaKey) return; // nothing to scroll: the page scrolls
     e.preventDefault();
-    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
-    zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
+    if (e.ctrlKey || e.metaKey) {
+      const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+      zoom(e.deltaY < 0 ? 1.15 : 1 / 1.15, e.clientX - r.left, e.clientY - r.top);
+    } else {
+      const dx = e.shiftKey ? e.deltaY : e.deltaX;
+      const dy = e.shiftKey ? 0 : e.deltaY;
+      setView((v) => ({ ...v, x: v.x - dx, y: v.y - dy }));
+    }
   };
   const onPointerDown = (e: PointerEvent) => {
     if (e.button !== 0) return;
@@ -111,7 +130,7 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
       <div class="graph-tools">
         <button type="button" title="Zoom in" aria-label="Zoom in" onClick={() => zoom(1.25)}>+</button>
         <button type="button" title="Zoom out" aria-label="Zoom out" onClick={() => zoom(0.8)}>−</button>
-        <button type="button" title="Fit to screen" onClick={fit}>Fit</button>
+        <button type="button" title="Fit to screen" onClick={() => fit(true)}>Fit</button>
       </div>
       {statuses && <Legend />}
     </div>
