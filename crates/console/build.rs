@@ -31,8 +31,9 @@ fn main() {
     let console = manifest.join("../../console");
     println!("cargo:rerun-if-env-changed=STEPWISE_CONSOLE_DIST");
     println!("cargo:rerun-if-changed=build.rs");
-    for input in INPUTS {
-        println!("cargo:rerun-if-changed={}", console.join(input).display());
+    // Only paths that exist: cargo reruns a script on every build for one that does not.
+    for input in INPUTS.iter().map(|i| console.join(i)).filter(|p| p.exists()) {
+        println!("cargo:rerun-if-changed={}", input.display());
     }
     let dist = match env::var_os("STEPWISE_CONSOLE_DIST") {
         Some(prebuilt) => PathBuf::from(prebuilt),
@@ -76,7 +77,7 @@ fn npm(dir: &Path, args: &[&str]) {
         Ok(o) => o,
         Err(e) => panic!(
             "\n\nbuilding the web console needs Node.js and npm (`npm {}` in {} failed to start: {e}).\n\
-             Install Node.js 20 or later (Debian: apt-get install nodejs npm), or set\n\
+             Install Node.js 18 or later (Debian: apt-get install nodejs npm), or set\n\
              STEPWISE_CONSOLE_DIST to a console built elsewhere (cd console && npm ci && npm run build).\n",
             args.join(" "),
             dir.display()
