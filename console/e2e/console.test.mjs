@@ -294,6 +294,36 @@ test("a 100-state definition and a Map/Parallel-heavy one render every state", a
   if (shots) await page.locator(".graph-with-panel").screenshot({ path: join(shots, "console-map-parallel.png") });
 });
 
+test("edit a definition: a diagnostic at the faulty line, the graph redrawn, saved as a new version", async () => {
+  const definition = { StartAt: "First", States: { First: { Type: "Pass", Next: "Second" }, Second: { Type: "Pass", End: true } } };
+  const made = await api("CreateStateMachine", { name: "ConsoleEdit", roleArn: ROLE, definition: JSON.stringify(definition) });
+  await page.goto(base + "/state-machines/" + made.stateMachineArn);
+  await page.getByRole("button", { name: "Edit" }).click();
+  await page.waitForURL(/\/edit$/);
+  const editor = page.getByRole("textbox", { name: "Definition" });
+  const broken = JSON.stringify({ ...definition, States: { ...definition.States, First: { Type: "Pass", Next: "Third" } } }, null, 2);
+  await editor.fill(broken);
+  // "Next": "Third" is on line 6 of the formatted text.
+  const line = broken.split("\n").findIndex((l) => l.includes('"Third"')) + 1;
+  const diagnostic = page.getByRole("list", { name: "Diagnostics" }).locator("li.error", { hasText: "Missing 'Next' target: Third" });
+  await diagnostic.waitFor();
+  assert.equal(await diagnostic.getAttribute("data-line"), String(line));
+  await page.locator(`.gutter div.bad[data-line="${line}"]`).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Save" }).isDisabled(), true);
+  // Not JSON: the parser's complaint at its line, nothing sent.
+  await editor.fill('{\n  "StartAt": "First",\n  "States": {\n}');
+  await page.getByRole("list", { name: "Diagnostics" }).getByText("Not JSON").waitFor();
+  const fixed = JSON.stringify({ ...definition, States: { ...definition.States, Third: { Type: "Pass", Next: "Second" }, First: { Type: "Pass", Next: "Third" } } }, null, 2);
+  await editor.fill(fixed);
+  await page.getByText("No problems found.").waitFor();
+  await page.locator('[aria-label="Third"]').waitFor();
+  await page.getByLabel("Publish a version").check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("heading", { name: "ConsoleEdit", exact: true }).waitFor();
+  await page.getByRole("table", { name: "Versions and aliases" }).getByText("Version").waitFor();
+  await page.getByLabel("Definition").getByText('"Third"').first().waitFor();
+});
+
 test("bad input is refused where it is; unknown ARNs say not found with a way back", async () => {
   await page.goto(base + "/create");
   await page.locator('input[name="name"]').fill("ConsoleInvalid");

@@ -2,6 +2,7 @@
 import { render } from "preact";
 import { Link, NotFound } from "./components";
 import { CreateStateMachine } from "./pages/Create";
+import { EditPage } from "./pages/Edit";
 import { ExecutionPage } from "./pages/Execution";
 import { StateMachinePage } from "./pages/StateMachine";
 import { StateMachines } from "./pages/StateMachines";
@@ -21,6 +22,9 @@ function App() {
       break;
     case "machine":
       page = <StateMachinePage key={r.arn} arn={r.arn} />;
+      break;
+    case "edit":
+      page = <EditPage key={r.arn} arn={r.arn} />;
       break;
     case "execution":
       page = <ExecutionPage key={r.arn} arn={r.arn} />;

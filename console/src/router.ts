@@ -32,6 +32,7 @@ export const paths = {
   list: "/",
   create: "/create",
   machine: (arn: string) => `/state-machines/${encodeURIComponent(arn).replace(/%3A/g, ":")}`,
+  edit: (arn: string) => `${paths.machine(arn)}/edit`,
   execution: (arn: string) => `/executions/${encodeURIComponent(arn).replace(/%3A/g, ":")}`,
 };
 
@@ -39,6 +40,7 @@ export type Route =
   | { page: "list" }
   | { page: "create" }
   | { page: "machine"; arn: string }
+  | { page: "edit"; arn: string }
   | { page: "execution"; arn: string }
   | { page: "unknown"; path: string };
 
@@ -46,6 +48,8 @@ export function route(path: string): Route {
   const clean = path.replace(/\/+$/, "") || "/";
   if (clean === "/" || clean === "/state-machines") return { page: "list" };
   if (clean === "/create") return { page: "create" };
+  const edit = /^\/state-machines\/(.+)\/edit$/.exec(clean);
+  if (edit) return { page: "edit", arn: decode(edit[1]) };
   const m = /^\/(state-machines|executions)\/(.+)$/.exec(clean);
   if (m) {
     let arn = m[2];
@@ -57,6 +61,14 @@ export function route(path: string): Route {
     return { page: m[1] === "executions" ? "execution" : "machine", arn };
   }
   return { page: "unknown", path };
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** An anchor that navigates without reloading (a modified click opens a tab as usual). */

@@ -101,6 +101,22 @@ function ExecutionView({
   const [tab, setTab] = useState<Tab>("graph");
   const [selected, setSelected] = useState<string | undefined>();
   const [stopping, setStopping] = useState(false);
+  const [redriving, setRedriving] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+  // RedriveExecution reruns the execution from the state it stopped in; AWS refuses it for
+  // some (Express, older than 14 days, past the history limit) and says why.
+  const redrive = async () => {
+    setRedriving(true);
+    setActionError(null);
+    try {
+      await call("RedriveExecution", { executionArn: x.executionArn });
+      onChanged();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setRedriving(false);
+    }
+  };
   const runs = useMemo(() => stateRuns(events, x.status), [events, x.status]);
   const statuses = useMemo(() => new Map([...runs.values()].map((r) => [r.name, r.status] as [string, StateStatus])), [runs]);
   const graph = useMemo(() => {
@@ -128,9 +144,15 @@ function ExecutionView({
               Stop execution
             </button>
           )}
+          {(x.status === "FAILED" || x.status === "TIMED_OUT" || x.status === "ABORTED") && (
+            <button type="button" onClick={redrive} disabled={redriving}>
+              Redrive
+            </button>
+          )}
         </div>
       </div>
       <ErrorBox error={pollError} title="Could not refresh the execution." />
+      <ErrorBox error={actionError} title="Could not redrive the execution." />
       <dl class="details">
         <div>
           <dt>Execution status</dt>

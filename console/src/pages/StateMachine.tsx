@@ -1,7 +1,7 @@
 // A state machine: its details, graph and definition side by side, its executions (status
 // filter, paging) and "Start execution".
 import { useMemo, useState } from "preact/hooks";
-import { call, type ExecutionListItem, formatDate, pretty, type StateMachine as Machine, TYPE_WORDS, uuid } from "../api";
+import { call, type ExecutionListItem, formatDate, listAll, pretty, type StateMachine as Machine, TYPE_WORDS, uuid } from "../api";
 import { Dialog, ErrorBox, Link, Loading, NotFound, StatusBadge, describe, isNotFound, jsonProblem, useAsync } from "../components";
 import { Graph } from "../graph/Graph";
 import { graphOf } from "../graph/model";
@@ -45,6 +45,9 @@ export function StateMachinePage({ arn }: { arn: string }) {
           <button type="button" class="danger" onClick={() => setDeleting(true)}>
             Delete
           </button>
+          <button type="button" onClick={() => navigate(paths.edit(arn))}>
+            Edit
+          </button>
           <button type="button" class="primary" onClick={() => setStarting(true)}>
             Start execution
           </button>
@@ -69,6 +72,7 @@ export function StateMachinePage({ arn }: { arn: string }) {
         </div>
       </dl>
       <Executions arn={arn} />
+      <VersionsAndAliases arn={arn} />
       <div class="split">
         <div>
           <h2>Graph</h2>
@@ -172,6 +176,68 @@ function Executions({ arn }: { arn: string }) {
           Load more
         </button>
       )}
+    </section>
+  );
+}
+
+interface Version {
+  stateMachineVersionArn: string;
+  creationDate: number;
+}
+interface Alias {
+  stateMachineAliasArn: string;
+  creationDate: number;
+}
+
+/** Published versions and aliases; each can be started like the state machine itself. */
+function VersionsAndAliases({ arn }: { arn: string }) {
+  const data = useAsync(
+    async () => {
+      const [versions, aliases] = await Promise.all([
+        listAll<Version>("ListStateMachineVersions", "stateMachineVersions", { stateMachineArn: arn }),
+        listAll<Alias>("ListStateMachineAliases", "stateMachineAliases", { stateMachineArn: arn }),
+      ]);
+      return { versions, aliases };
+    },
+    [arn],
+  );
+  const [starting, setStarting] = useState<string | null>(null);
+  if (data.error) return <ErrorBox error={data.error} title="Could not list the versions and aliases." />;
+  if (!data.data || (!data.data.versions.length && !data.data.aliases.length)) return null;
+  const rows = [
+    ...data.data.versions.map((v) => ({ kind: "Version", arn: v.stateMachineVersionArn, created: v.creationDate })),
+    ...data.data.aliases.map((a) => ({ kind: "Alias", arn: a.stateMachineAliasArn, created: a.creationDate })),
+  ];
+  return (
+    <section>
+      <h2>Versions and aliases</h2>
+      <table class="table" aria-label="Versions and aliases">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Kind</th>
+            <th>Creation date</th>
+            <th>
+              <span class="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td class="mono">{r.arn.split(":").slice(7).join(":")}</td>
+              <td>{r.kind}</td>
+              <td>{formatDate(r.created)}</td>
+              <td class="right">
+                <button type="button" class="small" onClick={() => setStarting(r.arn)}>
+                  Start execution
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {starting && <StartDialog arn={starting} onClose={() => setStarting(null)} />}
     </section>
   );
 }
