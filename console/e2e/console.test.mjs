@@ -157,6 +157,7 @@ test("create a state machine, start an execution, watch its states succeed, open
   for (const name of ["Prepare", "Enough?", "Nobody", "Both", "Left", "Right", "Each", "Double", "Done"]) {
     await page.locator(`[aria-label="${name}"]`).waitFor();
   }
+  if (shots) await page.screenshot({ path: join(shots, "console-state-machine.png") });
   const name = await startThroughConsole({ who: "world", items: [1, 2, 3] });
   await page.getByRole("heading", { name }).waitFor();
   for (const state of ["Prepare", "Enough?", "Both", "Left", "Right", "Each", "Double", "Done"]) {
@@ -309,6 +310,7 @@ test("edit a definition: a diagnostic at the faulty line, the graph redrawn, sav
   await diagnostic.waitFor();
   assert.equal(await diagnostic.getAttribute("data-line"), String(line));
   await page.locator(`.gutter div.bad[data-line="${line}"]`).waitFor();
+  if (shots) await page.screenshot({ path: join(shots, "console-edit.png") });
   assert.equal(await page.getByRole("button", { name: "Save" }).isDisabled(), true);
   // Not JSON: the parser's complaint at its line, nothing sent.
   await editor.fill('{\n  "StartAt": "First",\n  "States": {\n}');
@@ -334,6 +336,8 @@ test("bad input is refused where it is; unknown ARNs say not found with a way ba
   await page.getByRole("heading", { name: "Execution not found" }).waitFor();
   await page.getByRole("link", { name: "Back to State machines" }).click();
   await page.getByRole("heading", { name: /State machines/ }).waitFor();
+  await page.getByRole("link", { name: "ConsoleOrder" }).waitFor();
+  if (shots) await page.screenshot({ path: join(shots, "console-state-machines.png") });
   await page.goto(base + "/state-machines/arn:aws:states:us-east-1:123456789012:stateMachine:Nope");
   await page.getByRole("heading", { name: "State machine not found" }).waitFor();
 });
