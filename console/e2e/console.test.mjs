@@ -198,6 +198,18 @@ test("a failing execution shows the failed state red with its error and cause, t
   await panel.getByLabel("State error").getByText("OrderBroken").waitFor();
   await panel.getByLabel("State error").getByText("the order could not be checked").waitFor();
   if (shots) await page.locator(".graph-with-panel").screenshot({ path: join(shots, "console-execution.png") });
+  // The caught Task: what it sent, and the error its Catch took.
+  await page.locator('[aria-label="Call: Caught error"]').click();
+  const call = page.getByRole("complementary", { name: "State Call" });
+  await call.getByLabel("State parameters").getByText("no-such-function").waitFor();
+  await call.getByLabel("State error").getByText("States.TaskFailed").waitFor();
+  // The event view marks failures and can show them alone.
+  await page.getByRole("tab", { name: "Events" }).click();
+  await page.getByLabel("Failed events only").check();
+  await page.waitForFunction(() => !document.querySelector('table[aria-label="Events"] tbody tr:not(.failed-event)'));
+  assert.ok((await page.getByRole("table", { name: "Events" }).locator("tbody tr.failed-event").count()) >= 2);
+  await page.getByRole("table", { name: "Events" }).getByText("ExecutionFailed", { exact: true }).waitFor();
+  await page.getByRole("tab", { name: "Graph view" }).click();
   // A bookmark opens the same page directly.
   await page.reload();
   await page.locator('[aria-label="Broken: Failed"]').waitFor();

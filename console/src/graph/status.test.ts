@@ -27,7 +27,7 @@ test("caught, retried, failed and succeeded states, as the engine records them",
     ev("ParallelStateFailed", 6), // 7
     ev("ParallelStateExited", 7, { name: "Par", output: '{"Error":"Boom","Cause":"it broke"}' }), // 8
     ev("TaskStateEntered", 8, { name: "Call", input: "{}" }), // 9
-    ev("TaskScheduled", 9, {}), // 10
+    ev("TaskScheduled", 9, { parameters: '{"FunctionName":"nope"}' }), // 10
     ev("TaskStarted", 10, {}), // 11
     ev("TaskFailed", 11, { error: "States.TaskFailed", cause: "no handler" }), // 12
     ev("TaskScheduled", 12, {}), // 13
@@ -42,7 +42,7 @@ test("caught, retried, failed and succeeded states, as the engine records them",
   expect(status).toEqual({ Par: "Caught error", A: "Succeeded", B: "Failed", Call: "Caught error", Final: "Failed" });
   expect(runs.get("Par")!.entries[0]).toMatchObject({ error: "Boom", cause: "it broke" });
   expect(runs.get("B")!.entries[0]).toMatchObject({ error: "Boom", cause: "it broke" });
-  expect(runs.get("Call")!.entries[0]).toMatchObject({ retries: 1, error: "States.TaskFailed", cause: "no handler", output: "{}" });
+  expect(runs.get("Call")!.entries[0]).toMatchObject({ parameters: '{"FunctionName":"nope"}', retries: 1, error: "States.TaskFailed", cause: "no handler", output: "{}" });
   expect(runs.get("Final")!.entries[0]).toMatchObject({ error: "Final", cause: "end" });
 });
 

@@ -18,6 +18,8 @@ export interface Entry {
   output?: string;
   error?: string;
   cause?: string;
+  /** What the Task sent its resource (TaskScheduled's parameters), last attempt. */
+  parameters?: string;
   /** An error not yet retried when the state exited (or the execution ended). */
   failed: boolean;
   retries: number;
@@ -106,7 +108,10 @@ export function stateRuns(events: HistoryEvent[], execution: ExecutionStatus): M
           if (d.cause !== undefined) entry.cause = d.cause;
           // A Fail state's error reaches the history on the event that ends its branch.
           for (const f of open) if (f.type === "Fail" && f.error === undefined) Object.assign(f, { error: d.error, cause: d.cause });
-        } else if (entry.failed && (e.type.endsWith("Scheduled") || e.type.endsWith("StateStarted"))) {
+        } else if (e.type.endsWith("Scheduled") && d.parameters !== undefined) {
+          entry.parameters = text(d.parameters);
+        }
+        if (!isFailure(e.type) && entry.failed && (e.type.endsWith("Scheduled") || e.type.endsWith("StateStarted"))) {
           // The failure was retried.
           entry.failed = false;
           entry.retries += 1;

@@ -19,7 +19,11 @@ import { graphOf } from "../graph/model";
 import { type Entry, isFailureEvent, type StateRun, stateRuns, type StateStatus } from "../graph/status";
 import { paths } from "../router";
 
-const POLL_MS = 1000;
+/** How often a running execution is read again: every second, less often once its history
+ *  is long (each read fetches the whole history). */
+const pollDelay = (events: number) => (events > 5000 ? 5000 : events > 1000 ? 2000 : 1000);
+/** Events shown at first in the event view; "Show more" adds as many again. */
+const EVENT_PAGE = 200;
 
 interface Snapshot {
   execution: Execution;
@@ -49,7 +53,7 @@ export function ExecutionPage({ arn }: { arn: string }) {
         if (!live) return;
         setSnap({ execution, events });
         setError(null);
-        if (execution.status === "RUNNING") timer = window.setTimeout(() => setTick((t) => t + 1), POLL_MS);
+        if (execution.status === "RUNNING") timer = window.setTimeout(() => setTick((t) => t + 1), pollDelay(events.length));
       } catch (e) {
         if (live) setError(e);
       }
@@ -293,6 +297,12 @@ function StatePanel({ run, name, onClose }: { run?: StateRun; name?: string; onC
       )}
       <h3>Input</h3>
       <Json label="State input" text={pretty(entry.input)} />
+      {entry.parameters !== undefined && (
+        <>
+          <h3>Parameters</h3>
+          <Json label="State parameters" text={pretty(entry.parameters)} />
+        </>
+      )}
       <h3>Output</h3>
       <Json label="State output" text={entry.output !== undefined ? pretty(entry.output) : "(no output)"} />
     </aside>
@@ -347,7 +357,20 @@ function StateTable({ runs, onSelect }: { runs: Map<string, StateRun>; onSelect:
 
 function EventTable({ events }: { events: HistoryEvent[] }) {
   const start = events[0]?.timestamp;
+  const [shown, setShown] = useState(EVENT_PAGE);
+  const [onlyFailed, setOnlyFailed] = useState(false);
+  const rows = (onlyFailed ? events.filter(isFailureEvent) : events).slice(0, shown);
+  const total = onlyFailed ? events.filter(isFailureEvent).length : events.length;
   return (
+    <>
+    <div class="page-head">
+      <span class="muted">
+        {rows.length} of {total} events
+      </span>
+      <label class="inline">
+        <input type="checkbox" checked={onlyFailed} onChange={(e) => setOnlyFailed((e.target as HTMLInputElement).checked)} /> Failed events only
+      </label>
+    </div>
     <table class="table events" aria-label="Events">
       <thead>
         <tr>
@@ -359,7 +382,7 @@ function EventTable({ events }: { events: HistoryEvent[] }) {
         </tr>
       </thead>
       <tbody>
-        {events.map((e) => {
+        {rows.map((e) => {
           const { id, previousEventId, timestamp, type, ...rest } = e;
           const details = Object.values(rest)[0] as Record<string, unknown> | undefined;
           void previousEventId;
@@ -380,6 +403,12 @@ function EventTable({ events }: { events: HistoryEvent[] }) {
         })}
       </tbody>
     </table>
+    {rows.length < total && (
+      <button type="button" onClick={() => setShown((n) => n + EVENT_PAGE)}>
+        Show more
+      </button>
+    )}
+    </>
   );
 }
 
