@@ -3,6 +3,7 @@ import { render } from "preact";
 import { Link, NotFound } from "./components";
 import { CreateStateMachine } from "./pages/Create";
 import { EditPage } from "./pages/Edit";
+import { Functions } from "./pages/Functions";
 import { ExecutionPage } from "./pages/Execution";
 import { StateMachinePage } from "./pages/StateMachine";
 import { StateMachines } from "./pages/StateMachines";
@@ -23,6 +24,9 @@ function App() {
     case "machine":
       page = <StateMachinePage key={r.arn} arn={r.arn} />;
       break;
+    case "functions":
+      page = <Functions />;
+      break;
     case "edit":
       page = <EditPage key={r.arn} arn={r.arn} />;
       break;
@@ -40,6 +44,7 @@ function App() {
         </Link>
         <nav>
           <Link href={paths.list}>State machines</Link>
+          <Link href={paths.functions}>Functions</Link>
         </nav>
       </header>
       <main>{page}</main>

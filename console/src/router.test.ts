@@ -7,6 +7,7 @@ const execution = "arn:aws:states:us-east-1:123456789012:execution:Order-1:run_7
 test("every page's URL reads back as the same page", () => {
   expect(route(paths.list)).toEqual({ page: "list" });
   expect(route(paths.create)).toEqual({ page: "create" });
+  expect(route(paths.functions)).toEqual({ page: "functions" });
   expect(paths.machine(machine)).toBe(`/state-machines/${machine}`);
   expect(route(paths.machine(machine))).toEqual({ page: "machine", arn: machine });
   expect(route(paths.edit(machine))).toEqual({ page: "edit", arn: machine });

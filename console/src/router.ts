@@ -31,6 +31,7 @@ export function usePath(): string {
 export const paths = {
   list: "/",
   create: "/create",
+  functions: "/functions",
   machine: (arn: string) => `/state-machines/${encodeURIComponent(arn).replace(/%3A/g, ":")}`,
   edit: (arn: string) => `${paths.machine(arn)}/edit`,
   execution: (arn: string) => `/executions/${encodeURIComponent(arn).replace(/%3A/g, ":")}`,
@@ -39,6 +40,7 @@ export const paths = {
 export type Route =
   | { page: "list" }
   | { page: "create" }
+  | { page: "functions" }
   | { page: "machine"; arn: string }
   | { page: "edit"; arn: string }
   | { page: "execution"; arn: string }
@@ -48,6 +50,7 @@ export function route(path: string): Route {
   const clean = path.replace(/\/+$/, "") || "/";
   if (clean === "/" || clean === "/state-machines") return { page: "list" };
   if (clean === "/create") return { page: "create" };
+  if (clean === "/functions") return { page: "functions" };
   const edit = /^\/state-machines\/(.+)\/edit$/.exec(clean);
   if (edit) return { page: "edit", arn: decode(edit[1]) };
   const m = /^\/(state-machines|executions)\/(.+)$/.exec(clean);
