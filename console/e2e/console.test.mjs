@@ -338,6 +338,24 @@ test("edit a definition: a diagnostic at the faulty line, the graph redrawn, sav
   await page.getByLabel("Definition").getByText('"Third"').first().waitFor();
 });
 
+test("an Express workflow runs synchronously from its page and shows its result", async () => {
+  const made = await api("CreateStateMachine", {
+    name: "ConsoleExpress",
+    type: "EXPRESS",
+    roleArn: ROLE,
+    definition: JSON.stringify({ StartAt: "Echo", States: { Echo: { Type: "Pass", Parameters: { "echo.$": "$.say" }, End: true } } }),
+  });
+  await page.goto(base + "/state-machines/" + made.stateMachineArn);
+  await page.getByText("Express workflows keep no execution history").waitFor();
+  await page.getByRole("button", { name: "Start execution" }).click();
+  const dialog = page.getByRole("dialog", { name: "Start execution" });
+  await dialog.locator('textarea[name="input"]').fill('{"say": "hi"}');
+  await dialog.locator('button[type="submit"]').click();
+  const result = dialog.getByLabel("Execution result");
+  await result.getByText("Succeeded").waitFor();
+  assert.deepEqual(JSON.parse(await result.getByLabel("Output").innerText()), { echo: "hi" });
+});
+
 test("bad input is refused where it is; unknown ARNs say not found with a way back", async () => {
   await page.goto(base + "/create");
   await page.locator('input[name="name"]').fill("ConsoleInvalid");

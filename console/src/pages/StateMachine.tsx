@@ -1,7 +1,7 @@
 // A state machine: its details, graph and definition side by side, its executions (status
 // filter, paging) and "Start execution".
 import { useMemo, useState } from "preact/hooks";
-import { call, type ExecutionListItem, formatDate, listAll, pretty, type StateMachine as Machine, TYPE_WORDS, uuid } from "../api";
+import { call, type ExecutionListItem, formatDate, formatDuration, listAll, pretty, type StateMachine as Machine, TYPE_WORDS, uuid } from "../api";
 import { Dialog, ErrorBox, Link, Loading, NotFound, StatusBadge, describe, isNotFound, jsonProblem, useAsync } from "../components";
 import { Graph } from "../graph/Graph";
 import { graphOf } from "../graph/model";
@@ -71,8 +71,18 @@ export function StateMachinePage({ arn }: { arn: string }) {
           <dd class="mono">{m.roleArn}</dd>
         </div>
       </dl>
-      <Executions arn={arn} />
-      <VersionsAndAliases arn={arn} />
+      {m.type === "EXPRESS" ? (
+        <section class="executions">
+          <h2>Executions</h2>
+          <p class="muted">
+            Express workflows keep no execution history, so they are not listed (ListExecutions does not support them, as on AWS).
+            "Start execution" runs one synchronously and shows its result.
+          </p>
+        </section>
+      ) : (
+        <Executions arn={arn} />
+      )}
+      <VersionsAndAliases arn={arn} express={m.type === "EXPRESS"} />
       <div class="split">
         <div>
           <h2>Graph</h2>
@@ -85,7 +95,7 @@ export function StateMachinePage({ arn }: { arn: string }) {
           </pre>
         </div>
       </div>
-      {starting && <StartDialog arn={arn} onClose={() => setStarting(false)} />}
+      {starting && <StartDialog arn={arn} express={m.type === "EXPRESS"} onClose={() => setStarting(false)} />}
       {deleting && <DeleteDialog name={m.name} arn={arn} onClose={() => setDeleting(false)} onDeleted={() => navigate(paths.list)} />}
     </section>
   );
@@ -190,7 +200,7 @@ interface Alias {
 }
 
 /** Published versions and aliases; each can be started like the state machine itself. */
-function VersionsAndAliases({ arn }: { arn: string }) {
+function VersionsAndAliases({ arn, express }: { arn: string; express: boolean }) {
   const data = useAsync(
     async () => {
       const [versions, aliases] = await Promise.all([
@@ -237,7 +247,7 @@ function VersionsAndAliases({ arn }: { arn: string }) {
           ))}
         </tbody>
       </table>
-      {starting && <StartDialog arn={starting} onClose={() => setStarting(null)} />}
+      {starting && <StartDialog arn={starting} express={express} onClose={() => setStarting(null)} />}
     </section>
   );
 }
@@ -246,7 +256,19 @@ const DEFAULT_INPUT = `{
   "Comment": "Insert your JSON here"
 }`;
 
-export function StartDialog({ arn, onClose }: { arn: string; onClose: () => void }) {
+interface SyncResult {
+  status: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  startDate: number;
+  stopDate: number;
+}
+
+/** Starts an execution and opens its page; an Express one runs synchronously
+ *  (StartSyncExecution) and its result is shown here, since it has no page to open. */
+export function StartDialog({ arn, onClose, express = false }: { arn: string; onClose: () => void; express?: boolean }) {
+  const [result, setResult] = useState<SyncResult | null>(null);
   const [name, setName] = useState(uuid());
   const [input, setInput] = useState(DEFAULT_INPUT);
   const [error, setError] = useState<unknown>(null);
@@ -258,6 +280,12 @@ export function StartDialog({ arn, onClose }: { arn: string; onClose: () => void
     setBusy(true);
     setError(null);
     try {
+      if (express) {
+        setResult(await call<SyncResult>("StartSyncExecution", { stateMachineArn: arn, name, input }));
+        setName(uuid());
+        setBusy(false);
+        return;
+      }
       const r = await call<{ executionArn: string }>("StartExecution", { stateMachineArn: arn, name, input });
       navigate(paths.execution(r.executionArn));
     } catch (err) {
@@ -289,6 +317,27 @@ export function StartDialog({ arn, onClose }: { arn: string; onClose: () => void
           </span>
         )}
         {error ? <div class="alert error" role="alert">{describe(error)}</div> : null}
+        {result && (
+          <div class="sync-result" aria-label="Execution result">
+            <div>
+              <StatusBadge status={result.status} /> <span class="muted">in {formatDuration(result.startDate, result.stopDate)}</span>
+            </div>
+            {result.error !== undefined || result.cause !== undefined ? (
+              <div class="alert error">
+                <div>
+                  <strong>Error</strong> <span class="mono">{result.error}</span>
+                </div>
+                <div>
+                  <strong>Cause</strong> <span class="mono pre">{result.cause}</span>
+                </div>
+              </div>
+            ) : (
+              <pre class="json" aria-label="Output">
+                {pretty(result.output)}
+              </pre>
+            )}
+          </div>
+        )}
         <div class="dialog-actions">
           <button type="button" onClick={() => !problem && setInput(JSON.stringify(JSON.parse(input), null, 2))} disabled={!!problem}>
             Format JSON
