@@ -321,7 +321,9 @@ test("edit a definition: a diagnostic at the faulty line, the graph redrawn, sav
   const diagnostic = page.getByRole("list", { name: "Diagnostics" }).locator("li.error", { hasText: "Missing 'Next' target: Third" });
   await diagnostic.waitFor();
   assert.equal(await diagnostic.getAttribute("data-line"), String(line));
-  await page.locator(`.gutter div.bad[data-line="${line}"]`).waitFor();
+  // The editor marks that line: the faulty text underlined, its message in the lint gutter.
+  await page.locator(".cm-lintRange-error", { hasText: '"Next": "Third"' }).waitFor();
+  await page.locator(".cm-lint-marker-error").first().waitFor();
   if (shots) await page.screenshot({ path: join(shots, "console-edit.png") });
   assert.equal(await page.getByRole("button", { name: "Save" }).isDisabled(), true);
   // Not JSON: the parser's complaint at its line, nothing sent.

@@ -1,4 +1,4 @@
-// Edit a state machine's definition: the text with line numbers, the server's diagnostics
+// Edit a state machine's definition: the text in CodeMirror (JSON syntax, line numbers), the server's diagnostics
 // (ValidateStateMachineDefinition, asked again as you pause typing) shown at their lines,
 // the graph redrawn beside it, then UpdateStateMachine — optionally publishing a version.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -8,6 +8,7 @@ import { Graph } from "../graph/Graph";
 import { graphOf } from "../graph/model";
 import { lineOf } from "../jsonpos";
 import { navigate, paths } from "../router";
+import type { EditorHandle, LineProblem } from "../editor";
 
 interface Diagnostic {
   severity: "ERROR" | "WARNING";
@@ -79,9 +80,13 @@ function Editor({ machine }: { machine: StateMachine }) {
   }, [text]);
   const errors = diagnostics.filter((d) => d.severity === "ERROR");
   const current = !syntax && checked === text;
-  const marks = new Map<number, string>();
-  if (syntaxLine) marks.set(syntaxLine, syntax ?? "");
-  for (const d of diagnostics) if (d.line) marks.set(d.line, `${marks.get(d.line) ? `${marks.get(d.line)}\n` : ""}${d.code}: ${d.message}`);
+  const problems = useMemo<LineProblem[]>(() => {
+    const list: LineProblem[] = [];
+    if (syntaxLine) list.push({ line: syntaxLine, severity: "error", message: `Not JSON: ${syntax}` });
+    for (const d of diagnostics)
+      if (d.line) list.push({ line: d.line, severity: d.severity === "ERROR" ? "error" : "warning", message: `${d.code}: ${d.message}` });
+    return list;
+  }, [diagnostics, syntaxLine, syntax]);
 
   const save = async () => {
     setBusy(true);
@@ -126,7 +131,7 @@ function Editor({ machine }: { machine: StateMachine }) {
       <div class="split">
         <div>
           <div class="label">Definition</div>
-          <CodeArea text={text} onInput={setText} marks={marks} />
+          <CodeEditor text={text} onInput={setText} problems={problems} />
           <ul class="diagnostics" aria-label="Diagnostics">
             {syntax && (
               <li class="error" data-line={syntaxLine ?? undefined}>
@@ -152,42 +157,30 @@ function Editor({ machine }: { machine: StateMachine }) {
   );
 }
 
-/** A textarea with a gutter of line numbers; marked lines are red, their text in a tooltip. */
-function CodeArea({ text, onInput, marks }: { text: string; onInput: (t: string) => void; marks: Map<number, string> }) {
-  const gutter = useRef<HTMLDivElement>(null);
-  const count = text.split("\n").length;
-  const sync = (e: Event) => {
-    if (gutter.current) gutter.current.scrollTop = (e.target as HTMLTextAreaElement).scrollTop;
-  };
-  return (
-    <div class="code">
-      <div class="gutter" ref={gutter} aria-hidden="true">
-        {Array.from({ length: count }, (_, i) => (
-          <div class={marks.has(i + 1) ? "bad" : ""} title={marks.get(i + 1)} data-line={i + 1}>
-            {i + 1}
-          </div>
-        ))}
-      </div>
-      <textarea
-        aria-label="Definition"
-        name="definition"
-        spellcheck={false}
-        wrap="off"
-        value={text}
-        onInput={(e) => onInput((e.target as HTMLTextAreaElement).value)}
-        onScroll={sync}
-        onKeyDown={(e) => {
-          // Tab indents instead of leaving the editor (Escape, then Tab, leaves it).
-          if (e.key === "Tab" && !e.shiftKey) {
-            e.preventDefault();
-            const t = e.target as HTMLTextAreaElement;
-            const { selectionStart: a, selectionEnd: b } = t;
-            const next = `${t.value.slice(0, a)}  ${t.value.slice(b)}`;
-            onInput(next);
-            requestAnimationFrame(() => t.setSelectionRange(a + 2, a + 2));
-          }
-        }}
-      />
-    </div>
-  );
+/** CodeMirror, loaded when the page opens; problems are marked at their lines. */
+function CodeEditor({ text, onInput, problems }: { text: string; onInput: (t: string) => void; problems: LineProblem[] }) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<EditorHandle | null>(null);
+  const [failed, setFailed] = useState<unknown>(null);
+  const latest = useRef(onInput);
+  latest.current = onInput;
+  useEffect(() => {
+    let live = true;
+    import("../editor").then(
+      ({ mountEditor }) => {
+        if (!live || !host.current) return;
+        editor.current = mountEditor(host.current, text, (t) => latest.current(t), "Definition");
+        editor.current.problems(problems);
+      },
+      (e) => setFailed(e),
+    );
+    return () => {
+      live = false;
+      editor.current?.destroy();
+      editor.current = null;
+    };
+  }, []);
+  useEffect(() => editor.current?.problems(problems), [problems]);
+  if (failed) return <ErrorBox error={failed} title="Could not load the editor." />;
+  return <div class="code" ref={host} />;
 }
