@@ -369,7 +369,22 @@ test("bad input is refused where it is; unknown ARNs say not found with a way ba
   await page.getByRole("link", { name: "Back to State machines" }).click();
   await page.getByRole("heading", { name: /State machines/ }).waitFor();
   await page.getByRole("link", { name: "ConsoleOrder" }).waitFor();
+  const order = page.getByRole("row").filter({ has: page.getByRole("link", { name: "ConsoleOrder", exact: true }) });
+  await order.getByLabel("Recent executions").getByText("1 Succeeded").waitFor();
+  const waits = page.getByRole("row").filter({ has: page.getByRole("link", { name: "ConsoleWait", exact: true }) });
+  await waits.getByLabel("Recent executions").getByText("1 Aborted").waitFor();
+  // The search narrows the list by name.
+  await page.getByLabel("Search for state machines").fill("wait");
+  await page.getByRole("link", { name: "ConsoleOrder" }).waitFor({ state: "detached" });
+  assert.equal(await page.getByRole("link", { name: "ConsoleWait" }).count(), 1);
+  await page.getByLabel("Search for state machines").fill("");
   if (shots) await page.screenshot({ path: join(shots, "console-state-machines.png") });
+  // Delete, after a confirmation.
+  await page.getByRole("button", { name: "Delete Hundred" }).click();
+  await page.getByRole("dialog", { name: "Delete Hundred?" }).getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("link", { name: "Hundred", exact: true }).waitFor({ state: "detached" });
+  const left = await api("ListStateMachines", {});
+  assert.ok(!left.stateMachines.some((m) => m.name === "Hundred"));
   await page.goto(base + "/state-machines/arn:aws:states:us-east-1:123456789012:stateMachine:Nope");
   await page.getByRole("heading", { name: "State machine not found" }).waitFor();
   // Functions: listed once the server has the Lambda API, until then said to be unavailable —

@@ -1,7 +1,7 @@
 // "State machines": every state machine (all pages of ListStateMachines), a search by name,
 // "Create state machine", and delete.
 import { useState } from "preact/hooks";
-import { call, formatDate, listAll, type StateMachineListItem, TYPE_WORDS } from "../api";
+import { call, formatDate, listAll, STATUS_WORDS, type StateMachineListItem, TYPE_WORDS } from "../api";
 import { Dialog, ErrorBox, Link, Loading, describe, useAsync } from "../components";
 import { navigate, paths } from "../router";
 
@@ -43,6 +43,7 @@ export function StateMachines() {
               <th>Name</th>
               <th>Type</th>
               <th>Creation date</th>
+              <th>Recent executions</th>
               <th>
                 <span class="sr-only">Actions</span>
               </th>
@@ -56,6 +57,7 @@ export function StateMachines() {
                 </td>
                 <td>{TYPE_WORDS[m.type] ?? m.type}</td>
                 <td>{formatDate(m.creationDate)}</td>
+                <td>{m.type === "STANDARD" ? <RecentCounts arn={m.stateMachineArn} /> : <span class="muted">not listed</span>}</td>
                 <td class="right">
                   <button type="button" class="danger small" aria-label={`Delete ${m.name}`} onClick={() => setDeleting(m)}>
                     Delete
@@ -65,7 +67,7 @@ export function StateMachines() {
             ))}
             {!machines.length && (
               <tr>
-                <td colSpan={4} class="muted">
+                <td colSpan={5} class="muted">
                   {search ? "No state machine matches the search." : "No state machines yet. Create one to start."}
                 </td>
               </tr>
@@ -85,6 +87,29 @@ export function StateMachines() {
         />
       )}
     </section>
+  );
+}
+
+/** How many of the last 100 executions are in each status (ListExecutions' newest page). */
+const RECENT = 100;
+
+function RecentCounts({ arn }: { arn: string }) {
+  const recent = useAsync(() => call<{ executions: { status: string }[] }>("ListExecutions", { stateMachineArn: arn, maxResults: RECENT }), [arn]);
+  if (recent.error) return <span class="muted" title={describe(recent.error)}>–</span>;
+  if (!recent.data) return <span class="muted">…</span>;
+  const counts = new Map<string, number>();
+  for (const x of recent.data.executions) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
+  if (!counts.size) return <span class="muted">none</span>;
+  return (
+    <span class="counts" aria-label="Recent executions">
+      {["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+        .filter((st) => counts.has(st))
+        .map((st) => (
+          <span class={`count-chip status-${st.toLowerCase()}`} title={`${counts.get(st)} ${STATUS_WORDS[st]} of the last ${RECENT}`}>
+            {counts.get(st)} {STATUS_WORDS[st]}
+          </span>
+        ))}
+    </span>
   );
 }
 
