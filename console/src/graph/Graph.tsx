@@ -39,6 +39,8 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
   const frame = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<View>({ k: 1, x: 0, y: 0 });
   const drag = useRef<{ x: number; y: number; view: View; moved: boolean } | null>(null);
+  /** Whether the last press panned: its click must not select the state under it. */
+  const panned = useRef(false);
 
   /** The whole graph in the frame; a tall one (100 states) is shown from its top at a
    *  scale that keeps names readable — `whole` shrinks it all the same (the Fit button). */
@@ -46,7 +48,8 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
     const el = frame.current;
     if (!el) return;
     const w = el.clientWidth || 600;
-    const h = el.clientHeight || 400;
+    // The legend takes the bottom strip of an execution's graph.
+    const h = (el.clientHeight || 400) - (statuses ? 30 : 0);
     const across = (w - 24) / placed.width;
     const all = Math.min(1.25, across, (h - 24) / placed.height);
     const k = whole ? all : Math.max(all, Math.min(across, READABLE));
@@ -89,6 +92,7 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
   };
   const onPointerDown = (e: PointerEvent) => {
     if (e.button !== 0) return;
+    panned.current = false;
     drag.current = { x: e.clientX, y: e.clientY, view, moved: false };
   };
   const onPointerMove = (e: PointerEvent) => {
@@ -101,6 +105,7 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
     setView({ ...d.view, x: d.view.x + dx, y: d.view.y + dy });
   };
   const onPointerUp = () => {
+    if (drag.current?.moved) panned.current = true;
     drag.current = null;
   };
 
@@ -124,7 +129,7 @@ export function Graph({ graph, statuses, selected, onSelect, height = "62vh" }: 
           ))}
         </defs>
         <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
-          <Block block={placed} statuses={statuses} selected={selected} onSelect={(n) => !drag.current?.moved && onSelect?.(n)} />
+          <Block block={placed} statuses={statuses} selected={selected} onSelect={(n) => !panned.current && onSelect?.(n)} />
         </g>
       </svg>
       <div class="graph-tools">
