@@ -387,6 +387,8 @@ test("bad input is refused where it is; unknown ARNs say not found with a way ba
   assert.ok(!left.stateMachines.some((m) => m.name === "Hundred"));
   await page.goto(base + "/state-machines/arn:aws:states:us-east-1:123456789012:stateMachine:Nope");
   await page.getByRole("heading", { name: "State machine not found" }).waitFor();
+  await page.goto(base + "/executions/not-an-arn");
+  await page.getByRole("heading", { name: "Execution not found" }).waitFor();
   // Functions: listed once the server has the Lambda API, until then said to be unavailable —
   // never an error.
   await page.getByRole("link", { name: "Functions" }).click();

@@ -17,8 +17,8 @@ export class ApiError extends Error {
   }
 }
 
-/** Errors that mean "this ARN names nothing". */
-export const NOT_FOUND_CODES = ["StateMachineDoesNotExist", "ExecutionDoesNotExist", "ResourceNotFound"];
+/** Errors that mean "this ARN names nothing" (a malformed ARN in a URL names nothing either). */
+export const NOT_FOUND_CODES = ["StateMachineDoesNotExist", "ExecutionDoesNotExist", "ResourceNotFound", "InvalidArn"];
 
 /** Errors of a server that requires SigV4, which the console does not sign. */
 const AUTH_CODES = [

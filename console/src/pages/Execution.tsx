@@ -34,6 +34,7 @@ export function ExecutionPage({ arn }: { arn: string }) {
   const [snap, setSnap] = useState<Snapshot | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [machine, setMachine] = useState<{ definition: string; name: string } | null>(null);
+  const [machineError, setMachineError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -73,7 +74,7 @@ export function ExecutionPage({ arn }: { arn: string }) {
       .catch(() => call<StateMachine>("DescribeStateMachine", { stateMachineArn: machineArn }))
       .then(
         (m) => live && setMachine({ definition: m.definition, name: m.name }),
-        () => undefined,
+        (e) => live && setMachineError(e),
       );
     return () => {
       live = false;
@@ -85,7 +86,7 @@ export function ExecutionPage({ arn }: { arn: string }) {
     return <ErrorBox error={error} title="Could not load the execution." />;
   }
   if (!snap) return <Loading />;
-  return <ExecutionView snap={snap} machine={machine} pollError={error} onChanged={() => setTick((t) => t + 1)} />;
+  return <ExecutionView snap={snap} machine={machine} machineError={machineError} pollError={error} onChanged={() => setTick((t) => t + 1)} />;
 }
 
 type Tab = "graph" | "table" | "events";
@@ -93,11 +94,13 @@ type Tab = "graph" | "table" | "events";
 function ExecutionView({
   snap,
   machine,
+  machineError,
   pollError,
   onChanged,
 }: {
   snap: Snapshot;
   machine: { definition: string; name: string } | null;
+  machineError: unknown;
   pollError: unknown;
   onChanged: () => void;
 }) {
@@ -218,7 +221,13 @@ function ExecutionView({
       </div>
       {tab === "graph" && (
         <div class="graph-with-panel">
-          <div class="graph-main">{graph ? <Graph graph={graph} statuses={statuses} selected={selected} onSelect={setSelected} /> : <Loading />}</div>
+          <div class="graph-main">{graph ? (
+              <Graph graph={graph} statuses={statuses} selected={selected} onSelect={setSelected} />
+            ) : machineError ? (
+              <ErrorBox error={machineError} title="Could not load the definition this execution ran." />
+            ) : (
+              <Loading />
+            )}</div>
           <StatePanel run={selected ? runs.get(selected) : undefined} name={selected} onClose={() => setSelected(undefined)} />
         </div>
       )}
