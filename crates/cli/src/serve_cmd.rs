@@ -1,4 +1,5 @@
-//! `stepwise serve`: the AWS Step Functions API over a durable embedded store.
+//! `stepwise serve`: the AWS Step Functions API over a durable embedded store, and the web
+//! console beside it (GET requests; see crates/console).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
