@@ -181,6 +181,15 @@ test("create a state machine, start an execution, watch its states succeed, open
   await page.getByRole("link", { name }).waitFor();
   await page.getByLabel("Status filter").selectOption("FAILED");
   await page.getByText("No executions with this status.").waitFor();
+  await page.getByLabel("Status filter").selectOption("SUCCEEDED");
+  await page.getByRole("link", { name }).click();
+  // "New execution" starts another with the same input.
+  await page.getByRole("button", { name: "New execution" }).click();
+  const dialog = page.getByRole("dialog", { name: "Start execution" });
+  assert.deepEqual(JSON.parse(await dialog.locator('textarea[name="input"]').inputValue()), { who: "world", items: [1, 2, 3] });
+  await dialog.locator('button[type="submit"]').click();
+  await page.waitForURL((u) => !u.pathname.endsWith(name));
+  await page.locator('[aria-label="Done: Succeeded"]').waitFor();
 });
 
 test("a failing execution shows the failed state red with its error and cause, the caught one orange", async () => {
@@ -370,7 +379,7 @@ test("bad input is refused where it is; unknown ARNs say not found with a way ba
   await page.getByRole("heading", { name: /State machines/ }).waitFor();
   await page.getByRole("link", { name: "ConsoleOrder" }).waitFor();
   const order = page.getByRole("row").filter({ has: page.getByRole("link", { name: "ConsoleOrder", exact: true }) });
-  await order.getByLabel("Recent executions").getByText("1 Succeeded").waitFor();
+  await order.getByLabel("Recent executions").getByText("2 Succeeded").waitFor();
   const waits = page.getByRole("row").filter({ has: page.getByRole("link", { name: "ConsoleWait", exact: true }) });
   await waits.getByLabel("Recent executions").getByText("1 Aborted").waitFor();
   // The search narrows the list by name.

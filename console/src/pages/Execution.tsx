@@ -18,6 +18,7 @@ import { Graph, STATUS_CLASS } from "../graph/Graph";
 import { graphOf } from "../graph/model";
 import { type Entry, isFailureEvent, type StateRun, stateRuns, type StateStatus } from "../graph/status";
 import { paths } from "../router";
+import { StartDialog } from "./StateMachine";
 
 /** How often a running execution is read again: every second, less often once its history
  *  is long (each read fetches the whole history). */
@@ -109,6 +110,7 @@ function ExecutionView({
   const [selected, setSelected] = useState<string | undefined>();
   const [stopping, setStopping] = useState(false);
   const [redriving, setRedriving] = useState(false);
+  const [restarting, setRestarting] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   // RedriveExecution reruns the execution from the state it stopped in; AWS refuses it for
   // some (Express, older than 14 days, past the history limit) and says why.
@@ -151,6 +153,9 @@ function ExecutionView({
               Stop execution
             </button>
           )}
+          <button type="button" onClick={() => setRestarting(true)}>
+            New execution
+          </button>
           {(x.status === "FAILED" || x.status === "TIMED_OUT" || x.status === "ABORTED") && (
             <button type="button" onClick={redrive} disabled={redriving}>
               Redrive
@@ -233,6 +238,7 @@ function ExecutionView({
       )}
       {tab === "table" && <StateTable runs={runs} onSelect={(n) => (setSelected(n), setTab("graph"))} />}
       {tab === "events" && <EventTable events={events} />}
+      {restarting && <StartDialog arn={x.stateMachineArn} initialInput={pretty(x.input) || "{}"} onClose={() => setRestarting(false)} />}
       {stopping && (
         <StopDialog
           arn={x.executionArn}

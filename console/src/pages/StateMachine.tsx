@@ -267,10 +267,20 @@ interface SyncResult {
 
 /** Starts an execution and opens its page; an Express one runs synchronously
  *  (StartSyncExecution) and its result is shown here, since it has no page to open. */
-export function StartDialog({ arn, onClose, express = false }: { arn: string; onClose: () => void; express?: boolean }) {
+export function StartDialog({
+  arn,
+  onClose,
+  express = false,
+  initialInput = DEFAULT_INPUT,
+}: {
+  arn: string;
+  onClose: () => void;
+  express?: boolean;
+  initialInput?: string;
+}) {
   const [result, setResult] = useState<SyncResult | null>(null);
   const [name, setName] = useState(uuid());
-  const [input, setInput] = useState(DEFAULT_INPUT);
+  const [input, setInput] = useState(initialInput);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const problem = jsonProblem(input);
