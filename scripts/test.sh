@@ -5,7 +5,8 @@
 #
 #   scripts/test.sh            # from the repository root
 #
-# Python clients (awscli, boto3, pytest) are installed into .venv on first use. The
+# Python clients (awscli, boto3, pytest) are installed into .venv on first use. The console's
+# browser tests need Node.js and /usr/bin/chromium (.ci/run installs both). The
 # conformance corpus and the JSONata suite are read from $STEPWISE_SHARED (default:
 # ../shared, the folder beside this repository).
 set -euo pipefail
@@ -31,6 +32,9 @@ cargo test --workspace --release
 
 echo "== boto3 tests"
 python -m pytest -q tests/python
+
+echo "== the web console: graph model, layout and status (Vitest), then in Chromium (playwright-core against target/release/stepwise)"
+(cd console && npm run --silent test && npm run --silent test:e2e)
 
 echo "== JSONata 2.0.6 suite through our adapter"
 ./target/release/jsonata-suite --min-passed 1623 "$shared/jsonata-suite" | tail -n 3

@@ -1,4 +1,5 @@
-//! `stepwise serve`: the AWS Step Functions API over a durable embedded store.
+//! `stepwise serve`: the AWS Step Functions API over a durable embedded store, and the web
+//! console beside it (GET requests; see crates/console).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -203,12 +204,13 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         max_connections,
         shutdown_grace: a.shutdown_timeout,
     };
-    let router = server::router(service, config).merge(server::lambda::router(Arc::new(lambda), lambda_config));
+    // The console takes the GET requests the API leaves (every POST and dated path stays the API's).
+    let router = console::mount(server::router(service, config).merge(server::lambda::router(Arc::new(lambda), lambda_config)));
     crate::print_line(&format!(
         "Stepwise listening on http://{addr} (AWS Step Functions API, JSON 1.0; AWS Lambda API, REST-JSON)"
     ));
     crate::print_line(&format!(
-        "  store: {} ({resumed} running execution(s) resumed); authentication: {}; console: not built yet",
+        "  store: {} ({resumed} running execution(s) resumed); authentication: {}; console: http://{addr}/",
         db.display(),
         if a.auth {
             "AWS SigV4 required"
