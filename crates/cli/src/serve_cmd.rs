@@ -205,7 +205,8 @@ async fn serve(a: ServeArgs, descriptors: Option<u64>) -> anyhow::Result<()> {
         shutdown_grace: a.shutdown_timeout,
     };
     // The console takes the GET requests the API leaves (every POST and dated path stays the API's).
-    let router = console::mount(server::router(service, config).merge(server::lambda::router(Arc::new(lambda), lambda_config)));
+    let router =
+        console::mount(server::router(service, config).merge(server::lambda::router(Arc::new(lambda), lambda_config)));
     crate::print_line(&format!(
         "Stepwise listening on http://{addr} (AWS Step Functions API, JSON 1.0; AWS Lambda API, REST-JSON)"
     ));

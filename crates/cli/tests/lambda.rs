@@ -4,8 +4,8 @@
 //! `wait function-active-v2`; SigV4 for the `lambda` service; and a restart that keeps
 //! functions, versions, aliases, tags, concurrency and code.
 //!
-//! Invoke is not driven here: this build has no function runner (its HTTP framing is
-//! tested in crates/lambda/tests with a test invoker; real processes come with the runner).
+//! Invoke with real processes is driven by tests/tutorial.rs (its HTTP framing alone is
+//! tested in crates/lambda/tests with a test invoker).
 
 mod common;
 

@@ -99,7 +99,7 @@ async fn invoke(lambda: &Lambda, call: Call, trace_id: Option<String>) -> TaskOu
     let spec = lambda
         .resolve(&call.function, call.qualifier.as_deref())
         .await
-        .map_err(|e| api_failure(&e.code, e.message.clone(), e.status.as_u16()))?;
+        .map_err(|e| api_failure(e.code, e.message.clone(), e.status.as_u16()))?;
     let payload = match &call.payload {
         Value::Null if call.wrapped => b"{}".to_vec(),
         p => serde_json::to_vec(p).unwrap_or_default(),
@@ -189,11 +189,102 @@ fn api_failure(code: &str, message: String, status: u16) -> TaskError {
 fn invoke_failure(e: &InvokeError) -> TaskError {
     match e {
         InvokeError::TooManyRequests => api_failure("TooManyRequestsException", e.to_string(), 429),
-        InvokeError::RuntimeUnavailable(m) | InvokeError::Internal(m) => api_failure("ServiceException", m.clone(), 500),
+        InvokeError::RuntimeUnavailable(m) | InvokeError::Internal(m) => {
+            api_failure("ServiceException", m.clone(), 500)
+        }
     }
 }
 
 /// The runtime gets the Lambda tasks as one of its runners.
 pub fn runner(lambda: &Lambda) -> Arc<dyn TaskRunner> {
     Arc::new(LambdaTasks::new(lambda.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use functions::FunctionError;
+
+    fn task(resource: &str, input: Value) -> TaskRequest {
+        TaskRequest {
+            id: 1,
+            state_name: "T".into(),
+            resource: resource.into(),
+            input,
+            timeout_seconds: None,
+            heartbeat_seconds: None,
+        }
+    }
+
+    fn outcome(payload: &str, failed: bool) -> InvokeOutcome {
+        InvokeOutcome {
+            request_id: "r-1".into(),
+            payload: payload.as_bytes().to_vec(),
+            function_error: failed.then_some(FunctionError::Unhandled),
+            log_tail: None,
+            executed_version: "$LATEST".into(),
+        }
+    }
+
+    #[test]
+    fn which_tasks_are_lambdas() {
+        let direct = call_of(&task("arn:aws:lambda:us-east-1:1:function:f", json!({"a": 1})))
+            .unwrap()
+            .unwrap();
+        assert!(!direct.wrapped);
+        assert_eq!(direct.payload, json!({"a": 1}));
+        let invoke = call_of(&task(
+            "arn:aws:states:::lambda:invoke",
+            json!({"FunctionName": "f", "Payload": {"b": 2}, "Qualifier": "3"}),
+        ))
+        .unwrap()
+        .unwrap();
+        assert!(invoke.wrapped);
+        assert_eq!(
+            (invoke.function.as_str(), invoke.qualifier.as_deref()),
+            ("f", Some("3"))
+        );
+        assert_eq!(invoke.payload, json!({"b": 2}));
+        assert!(call_of(&task("arn:aws:states:::lambda:invoke.waitForTaskToken", json!({}))).is_none());
+        assert!(call_of(&task("arn:aws:states:::sqs:sendMessage", json!({}))).is_none());
+        let e = call_of(&task("arn:aws:states:::lambda:invoke", json!({"Payload": {}})))
+            .unwrap()
+            .err()
+            .unwrap();
+        assert_eq!(e.error, "States.Runtime");
+    }
+
+    #[test]
+    fn a_function_error_is_named_by_its_error_type() {
+        let doc = r#"{"errorMessage":"no","errorType":"ValueError","requestId":"r-1","stackTrace":[]}"#;
+        let e = answer(outcome(doc, true), true).unwrap_err();
+        assert_eq!(e.error, "ValueError");
+        assert_eq!(e.cause.as_deref(), Some(doc));
+        let e = answer(outcome(r#"{"oops":1}"#, true), false).unwrap_err();
+        assert_eq!(e.error, "Lambda.Unknown");
+    }
+
+    #[test]
+    fn results_are_the_payload_or_wrapped_as_step_functions_wraps_them() {
+        assert_eq!(answer(outcome(r#"{"x":1}"#, false), false).unwrap(), json!({"x": 1}));
+        let w = answer(outcome(r#""HelloWorld!""#, false), true).unwrap();
+        assert_eq!(w["Payload"], "HelloWorld!");
+        assert_eq!(w["StatusCode"], 200);
+        assert_eq!(w["ExecutedVersion"], "$LATEST");
+        assert_eq!(w["SdkHttpMetadata"]["HttpHeaders"]["Content-Length"], "13");
+        assert_eq!(w["SdkResponseMetadata"]["RequestId"], "r-1");
+    }
+
+    #[test]
+    fn api_refusals_read_as_the_java_sdk_words_them() {
+        let e = api_failure("ResourceNotFoundException", "Function not found: x".into(), 404);
+        assert_eq!(e.error, "Lambda.ResourceNotFoundException");
+        let cause = e.cause.unwrap();
+        assert!(cause.starts_with("Function not found: x (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: "));
+        assert!(cause.ends_with("; Proxy: null)"));
+        assert_eq!(
+            invoke_failure(&InvokeError::TooManyRequests).error,
+            "Lambda.TooManyRequestsException"
+        );
+    }
 }
