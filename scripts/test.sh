@@ -5,7 +5,8 @@
 #
 #   scripts/test.sh            # from the repository root
 #
-# Python clients (awscli, boto3, pytest) are installed into .venv on first use. The console's
+# Python clients (awscli, boto3, pytest, and AWS's Lambda runtime interface client
+# awslambdaric, which the function runner's tests run) are installed into .venv on first use. The console's
 # browser tests need Node.js and /usr/bin/chromium (.ci/run installs both). The
 # conformance corpus and the JSONata suite are read from $STEPWISE_SHARED (default:
 # ../shared, the folder beside this repository).
@@ -13,12 +14,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 shared="${STEPWISE_SHARED:-../shared}"
 
-echo "== Python clients (.venv: awscli, boto3, pytest)"
-if [ ! -x .venv/bin/aws ] || ! .venv/bin/python -c "import boto3, pytest" 2>/dev/null; then
+echo "== Python clients (.venv: awscli, boto3, pytest, awslambdaric)"
+if [ ! -x .venv/bin/aws ] || ! .venv/bin/python -c "import boto3, pytest, awslambdaric" 2>/dev/null; then
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check awscli boto3 pytest
+  .venv/bin/pip install --quiet --disable-pip-version-check awscli boto3 pytest awslambdaric
 fi
 export PATH="$PWD/.venv/bin:$PATH"
+export STEPWISE_AWSLAMBDARIC_PYTHON="$PWD/.venv/bin/python"
 aws --version
 
 echo "== cargo fmt --check"

@@ -50,7 +50,7 @@ fn ric_python() -> PathBuf {
         .is_ok_and(|s| s.success());
     assert!(
         ok,
-        "awslambdaric is not installed at {}: python3 -m venv target/awslambdaric && target/awslambdaric/bin/pip install awslambdaric (as .ci/run does)",
+        "awslambdaric is not installed at {}: scripts/test.sh installs it into .venv and sets STEPWISE_AWSLAMBDARIC_PYTHON; or python3 -m venv target/awslambdaric && target/awslambdaric/bin/pip install awslambdaric",
         p.display()
     );
     p
