@@ -2,8 +2,8 @@
 //! client (`awslambdaric` from PyPI) runs as a `provided` function's bootstrap, and its
 //! answers match our Python bootstrap's for the same handlers.
 //!
-//! `.ci/run` installs it into `target/awslambdaric` (a venv); elsewhere set
-//! `STEPWISE_AWSLAMBDARIC_PYTHON` to a Python that has it. Missing, the test fails.
+//! `scripts/test.sh` installs it into `.venv` and sets `STEPWISE_AWSLAMBDARIC_PYTHON`;
+//! without the variable the test looks in `target/awslambdaric` (a venv). Missing, it fails.
 
 mod runner_support;
 
