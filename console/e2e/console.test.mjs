@@ -211,7 +211,7 @@ test("a failing execution shows the failed state red with its error and cause, t
   await page.locator('[aria-label="Call: Caught error"]').click();
   const call = page.getByRole("complementary", { name: "State Call" });
   await call.getByLabel("State parameters").getByText("no-such-function").waitFor();
-  await call.getByLabel("State error").getByText("States.TaskFailed").waitFor();
+  await call.getByLabel("State error").getByText("Lambda.ResourceNotFoundException").waitFor();
   // The event view marks failures and can show them alone.
   await page.getByRole("tab", { name: "Events" }).click();
   await page.getByLabel("Failed events only").check();
