@@ -58,13 +58,8 @@ impl Pools {
         self.generation.get(function_arn).copied().unwrap_or(0)
     }
 
-    /// Takes a warm instance or a slot for a new one; instances to drop go to `dropped`.
-    pub fn acquire(
-        &mut self,
-        spec: &FunctionSpec,
-        max_instances: usize,
-        dropped: &mut Vec<Instance>,
-    ) -> Result<Acquired, Refused> {
+    /// Refused while shutting down, or when the function's reserved concurrency is in use.
+    fn admit(&self, spec: &FunctionSpec) -> Result<(), Refused> {
         if self.shutting_down {
             return Err(Refused::ShuttingDown);
         }
@@ -72,6 +67,17 @@ impl Pools {
         if spec.reserved_concurrency.is_some_and(|r| busy >= r as usize) {
             return Err(Refused::TooMany);
         }
+        Ok(())
+    }
+
+    /// Takes a warm instance or a slot for a new one; instances to drop go to `dropped`.
+    pub fn acquire(
+        &mut self,
+        spec: &FunctionSpec,
+        max_instances: usize,
+        dropped: &mut Vec<Instance>,
+    ) -> Result<Acquired, Refused> {
+        self.admit(spec)?;
         let key = PoolKey::of(spec);
         // Idle instances of this version's older revisions will never be used again.
         let stale: Vec<PoolKey> = self
@@ -100,13 +106,7 @@ impl Pools {
         max_instances: usize,
         dropped: &mut Vec<Instance>,
     ) -> Result<Acquired, Refused> {
-        if self.shutting_down {
-            return Err(Refused::ShuttingDown);
-        }
-        let busy = self.busy.get(&spec.function_arn).copied().unwrap_or(0);
-        if spec.reserved_concurrency.is_some_and(|r| busy >= r as usize) {
-            return Err(Refused::TooMany);
-        }
+        self.admit(spec)?;
         if self.alive >= max_instances {
             // Make room by stopping the instance idle the longest, of any function.
             let oldest = self

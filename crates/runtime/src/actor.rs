@@ -239,17 +239,6 @@ impl Actor {
         }
     }
 
-    /// What a task runner is told of this execution.
-    fn task_context(&self) -> TaskContext {
-        let cfg = self.rt.config();
-        TaskContext {
-            execution_arn: self.arn.clone(),
-            region: cfg.region.clone(),
-            account: cfg.account.clone(),
-            trace_header: None,
-        }
-    }
-
     fn stop_timers(&mut self) {
         for (_, h) in self.timers.drain() {
             h.abort();
@@ -289,8 +278,9 @@ impl Actor {
             match cmd {
                 Command::InvokeTask(req) => {
                     let rt = self.rt.clone();
-                    let context = self.task_context();
-                    match self.tasks.answer(&req, &rt.config().task_runners, &context) {
+                    let arn = &self.arn;
+                    let context = || task_context(&rt, arn);
+                    match self.tasks.answer(&req, &rt.config().task_runners, context) {
                         Answer::Now(input) => {
                             let _ = self.tx.send(Msg { input, reply: None });
                         }
@@ -343,6 +333,17 @@ impl Actor {
                 }
             }
         }
+    }
+}
+
+/// What a task runner is told of the execution `arn`.
+fn task_context(rt: &Runtime, arn: &str) -> TaskContext {
+    let cfg = rt.config();
+    TaskContext {
+        execution_arn: arn.to_owned(),
+        region: cfg.region.clone(),
+        account: cfg.account.clone(),
+        trace_header: None,
     }
 }
 

@@ -203,15 +203,15 @@ impl Runtime {
     /// the same execution. The engine's first slice (at most [`engine::STEP_BUDGET`]
     /// states) runs before the reply; a longer computation goes on after it.
     pub async fn start_execution(self: &Arc<Self>, req: StartRequest) -> Result<ExecutionRecord, RuntimeError> {
-        let (prepared, req) = self.prepare_first_slice(req).await?;
+        let kind = req.target.kind;
         let Prepared {
             rec,
             exec,
             commands,
             tasks,
             progress,
-        } = prepared?;
-        match req.target.kind {
+        } = self.prepare_first_slice(req).await?;
+        match kind {
             WorkflowType::Standard => {
                 let mut rec = rec;
                 let mut exec = exec;
@@ -265,14 +265,13 @@ impl Runtime {
     /// StartSyncExecution: runs an Express execution and waits for its end. Dropping the
     /// returned future (the client went away) stops the execution.
     pub async fn start_sync(self: &Arc<Self>, req: StartRequest) -> Result<SyncResult, RuntimeError> {
-        let (prepared, _) = self.prepare_first_slice(req).await?;
         let Prepared {
             mut rec,
             exec,
             commands,
             tasks,
             progress,
-        } = prepared?;
+        } = self.prepare_first_slice(req).await?;
         let outcome = match exec.outcome() {
             Some(o) => o.clone(),
             None => {
@@ -298,16 +297,13 @@ impl Runtime {
     }
 
     /// [`Runtime::prepare`] where the request is, or on the compute pool when enough first
-    /// slices run on request threads already (`compute.rs`); the request comes back along.
-    async fn prepare_first_slice(
-        self: &Arc<Self>,
-        req: StartRequest,
-    ) -> Result<(Result<Prepared, RuntimeError>, StartRequest), RuntimeError> {
+    /// slices run on request threads already (`compute.rs`).
+    async fn prepare_first_slice(self: &Arc<Self>, req: StartRequest) -> Result<Prepared, RuntimeError> {
         let rt = self.clone();
         self.compute
-            .inline_or_pooled(move || (rt.prepare(&req), req))
+            .inline_or_pooled(move || rt.prepare(&req))
             .await
-            .map_err(|e| RuntimeError::Engine(e.to_string()))
+            .map_err(|e| RuntimeError::Engine(e.to_string()))?
     }
 
     /// Builds the record and runs the engine's first slice (nothing is stored yet).

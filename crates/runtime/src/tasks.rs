@@ -73,7 +73,7 @@ impl TaskAnswers {
         &mut self,
         r: &TaskRequest,
         runners: &[std::sync::Arc<dyn TaskRunner>],
-        context: &TaskContext,
+        context: impl FnOnce() -> TaskContext,
     ) -> Answer {
         if let Some(response) = self.mocks.answer(r) {
             return Answer::Now(input_of(
@@ -83,8 +83,12 @@ impl TaskAnswers {
                     .map_err(|(error, cause)| TaskError { error, cause }),
             ));
         }
-        if let Some(work) = runners.iter().find_map(|runner| runner.run(r, context)) {
-            return Answer::Later(work);
+        if !runners.is_empty() {
+            // Built only for a task no mock answers.
+            let context = context();
+            if let Some(work) = runners.iter().find_map(|runner| runner.run(r, &context)) {
+                return Answer::Later(work);
+            }
         }
         Answer::Now(Input::TaskFailed {
             id: r.id,
