@@ -11,7 +11,6 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -31,37 +30,7 @@ fn fn_arn(name: &str) -> String {
 
 /// `aws lambda ARGS`: (exit code, parsed stdout, or stderr text on failure).
 fn aws_with(server: &Server, keys: (&str, &str), args: &[&str]) -> (i32, Value) {
-    let out = Command::new("aws")
-        .arg("lambda")
-        .args(args)
-        .args([
-            "--endpoint-url",
-            &server.endpoint,
-            "--region",
-            REGION,
-            "--output",
-            "json",
-        ])
-        .env("AWS_ACCESS_KEY_ID", keys.0)
-        .env("AWS_SECRET_ACCESS_KEY", keys.1)
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .env("AWS_PAGER", "")
-        .output()
-        .expect("the aws CLI must be installed (scripts/test.sh installs it in .venv)");
-    let code = out.status.code().unwrap_or(-1);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v = if code == 0 {
-        if stdout.trim().is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&stdout).expect("JSON")
-        }
-    } else {
-        Value::String(String::from_utf8_lossy(&out.stderr).into_owned())
-    };
-    (code, v)
+    server.aws_cli("lambda", keys, args)
 }
 
 fn aws(server: &Server, args: &[&str]) -> (i32, Value) {

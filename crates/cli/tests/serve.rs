@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{ACCOUNT, REGION, Server, examples, sm_arn};
@@ -29,33 +28,8 @@ impl AwsCli for Server {
     }
 
     /// Like [`Server::aws`], signing with the given access key id and secret.
-    fn aws_as(&self, (key, secret): (&str, &str), args: &[&str]) -> (i32, Value) {
-        let out = Command::new("aws")
-            .arg("stepfunctions")
-            .args(args)
-            .args(["--endpoint-url", &self.endpoint, "--region", REGION, "--output", "json"])
-            .env("AWS_ACCESS_KEY_ID", key)
-            .env("AWS_SECRET_ACCESS_KEY", secret)
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            // StartSyncExecution's model asks for a `sync-` host prefix, which cannot resolve
-            // for an IP endpoint; this is how local endpoints are used.
-            .env("AWS_DISABLE_HOST_PREFIX_INJECTION", "true")
-            .env("AWS_PAGER", "")
-            .output()
-            .expect("the aws CLI must be installed (scripts/test.sh installs it in .venv)");
-        let code = out.status.code().unwrap_or(-1);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let v = if code == 0 {
-            if stdout.trim().is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_str(&stdout).expect("JSON")
-            }
-        } else {
-            Value::String(String::from_utf8_lossy(&out.stderr).into_owned())
-        };
-        (code, v)
+    fn aws_as(&self, keys: (&str, &str), args: &[&str]) -> (i32, Value) {
+        self.aws_cli("stepfunctions", keys, args)
     }
 
     fn ok(&self, args: &[&str]) -> Value {

@@ -9,7 +9,6 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -41,36 +40,9 @@ const NODE_MJS: &str =
     "export const handler = async (event, context) => ({ from: 'esm', name: context.functionName });\n";
 
 fn aws(server: &Server, service: &str, args: &[&str]) -> Value {
-    let out = Command::new("aws")
-        .arg(service)
-        .args(args)
-        .args([
-            "--endpoint-url",
-            &server.endpoint,
-            "--region",
-            REGION,
-            "--output",
-            "json",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .env("AWS_PAGER", "")
-        .output()
-        .expect("the aws CLI must be installed (scripts/test.sh installs it in .venv)");
-    assert!(
-        out.status.success(),
-        "aws {service} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if stdout.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&stdout).expect("JSON")
-    }
+    let (code, v) = server.aws_cli(service, ("test", "test"), args);
+    assert_eq!(code, 0, "aws {service} {args:?}: {v}");
+    v
 }
 
 fn zip_file(dir: &Path, name: &str, files: &[(&str, &str)]) -> String {

@@ -230,3 +230,36 @@ pub fn time_to_close(s: &mut std::net::TcpStream, at_most: std::time::Duration) 
         }
     }
 }
+
+impl Server {
+    /// Runs the real `aws SERVICE ARGS` against this server, signing with `keys`: (exit code,
+    /// parsed stdout — `Null` when empty — or the stderr text when it failed).
+    #[allow(dead_code)] // not every test binary drives the CLI
+    pub fn aws_cli(&self, service: &str, (key, secret): (&str, &str), args: &[&str]) -> (i32, serde_json::Value) {
+        let out = Command::new("aws")
+            .arg(service)
+            .args(args)
+            .args(["--endpoint-url", &self.endpoint, "--region", REGION, "--output", "json"])
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            // StartSyncExecution's model asks for a `sync-` host prefix, which cannot resolve
+            // for an IP endpoint; this is how local endpoints are used.
+            .env("AWS_DISABLE_HOST_PREFIX_INJECTION", "true")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .env("AWS_PAGER", "")
+            .output()
+            .expect("the aws CLI must be installed (scripts/test.sh installs it in .venv)");
+        let code = out.status.code().unwrap_or(-1);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let v = if code != 0 {
+            serde_json::Value::String(String::from_utf8_lossy(&out.stderr).into_owned())
+        } else if stdout.trim().is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&stdout).expect("JSON")
+        };
+        (code, v)
+    }
+}
